@@ -1,0 +1,173 @@
+//! A pin: one accessibility problem reported at one point of Almaty.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A pin's id: positive, assigned by the store, stable across stores (a copy keeps ids).
+pub type PinId = i64;
+
+/// Who the problem is a problem for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Pram,
+    Wheelchair,
+    Bicycle,
+    LimitedMobility,
+    LowVision,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::Pram,
+        Category::Wheelchair,
+        Category::Bicycle,
+        Category::LimitedMobility,
+        Category::LowVision,
+        Category::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Pram => "pram",
+            Category::Wheelchair => "wheelchair",
+            Category::Bicycle => "bicycle",
+            Category::LimitedMobility => "limited_mobility",
+            Category::LowVision => "low_vision",
+            Category::Other => "other",
+        }
+    }
+
+    /// `"pram, wheelchair, …"`, for error messages.
+    pub fn list() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
+}
+
+/// Where a pin is in the planners' workflow. Every pin starts as `new`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    New,
+    Confirmed,
+    InProgress,
+    Resolved,
+    Rejected,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] =
+        [Status::New, Status::Confirmed, Status::InProgress, Status::Resolved, Status::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Confirmed => "confirmed",
+            Status::InProgress => "in_progress",
+            Status::Resolved => "resolved",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    pub fn list() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
+}
+
+/// Parsing failure for [`Category`] and [`Status`]; the message lists the allowed values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownValue(pub String);
+
+impl FromStr for Category {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownValue(format!("{s:?} is not a category; use one of {}", Self::list())))
+    }
+}
+
+impl FromStr for Status {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownValue(format!("{s:?} is not a status; use one of {}", Self::list())))
+    }
+}
+
+/// A citizen's private contact (e-mail or phone). Never published, never logged: `Debug` redacts it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Contact(String);
+
+impl Contact {
+    /// Wraps a contact that [`crate::domain::parse_new_pin`] or a store has already checked.
+    pub fn new_unchecked(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Contact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Contact(<redacted>)")
+    }
+}
+
+/// A validated report, not yet stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPin {
+    pub lon: f64,
+    pub lat: f64,
+    pub category: Category,
+    pub description: String,
+    pub contact: Option<Contact>,
+}
+
+/// A stored pin's public fields. The contact is not here on purpose: nothing that renders a `Pin` can leak it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pin {
+    pub id: PinId,
+    pub lon: f64,
+    pub lat: f64,
+    pub category: Category,
+    pub status: Status,
+    pub description: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Pin {
+    pub fn location(&self) -> PinLocation {
+        PinLocation {
+            id: self.id,
+            lon: self.lon,
+            lat: self.lat,
+            category: self.category,
+            status: self.status,
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// What the spatial index keeps of a pin: enough to answer area, category, status and date filters without
+/// touching the store; the text is fetched from the store only for the page that is returned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PinLocation {
+    pub id: PinId,
+    pub lon: f64,
+    pub lat: f64,
+    pub category: Category,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+}

@@ -1,0 +1,85 @@
+//! Typed listing parameters: filters, page size and cursor, parsed once so handlers never see raw strings.
+
+use super::{Bbox, Category, FieldError, PinId, Status};
+
+/// Which pins a listing asks for. Empty category/status lists mean "any".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PinFilter {
+    pub bbox: Option<Bbox>,
+    pub categories: Vec<Category>,
+    pub statuses: Vec<Status>,
+}
+
+impl PinFilter {
+    pub fn matches_attributes(&self, category: Category, status: Status) -> bool {
+        (self.categories.is_empty() || self.categories.contains(&category))
+            && (self.statuses.is_empty() || self.statuses.contains(&status))
+    }
+}
+
+/// Page size: 1..=10,000, default 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(usize);
+
+impl Limit {
+    pub const DEFAULT: usize = 100;
+    pub const MAX: usize = 10_000;
+
+    /// # Errors
+    /// A [`FieldError`] for `limit` when the value is not an integer in 1..=10,000.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        match raw.trim().parse::<usize>() {
+            Ok(n) if (1..=Self::MAX).contains(&n) => Ok(Self(n)),
+            _ => {
+                Err(FieldError::parameter("limit", format!("must be an integer from 1 to {}; got {raw:?}", Self::MAX)))
+            }
+        }
+    }
+
+    pub fn get(self) -> usize {
+        self.0
+    }
+}
+
+impl Default for Limit {
+    fn default() -> Self {
+        Self(Self::DEFAULT)
+    }
+}
+
+/// Keyset cursor: the id of the last pin on the previous page. Pages are in ascending id order, so the next
+/// page is "ids greater than this", an index seek rather than an OFFSET scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor(pub PinId);
+
+impl Cursor {
+    /// # Errors
+    /// A [`FieldError`] for `cursor` when the value is not a cursor this service handed out.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        match raw.trim().parse::<PinId>() {
+            Ok(n) if n >= 0 => Ok(Self(n)),
+            _ => Err(FieldError::parameter("cursor", format!("{raw:?} is not a valid cursor; use the `next` link"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_bounds() {
+        assert_eq!(Limit::parse("1").map(Limit::get), Ok(1));
+        assert_eq!(Limit::parse("10000").map(Limit::get), Ok(10_000));
+        for bad in ["0", "10001", "-1", "abc", "", "1.5"] {
+            assert!(Limit::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cursor_bounds() {
+        assert_eq!(Cursor::parse("42"), Ok(Cursor(42)));
+        assert!(Cursor::parse("-3").is_err());
+        assert!(Cursor::parse("x").is_err());
+    }
+}

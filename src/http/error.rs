@@ -1,0 +1,146 @@
+//! The one HTTP error type, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Every failure a handler can meet becomes an [`ApiError`]; this file alone decides its status code and body.
+//! 5xx details are logged, not sent: the client gets a generic message.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::domain::FieldError;
+use crate::store::StoreError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Bad query or path parameters (400), each named.
+    #[error("invalid parameters")]
+    BadParameters(Vec<FieldError>),
+    /// The body is not JSON at all (400).
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    /// The body is JSON but not a valid report (422), each field named by pointer.
+    #[error("invalid body")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("body larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    /// The index is still loading at start.
+    #[error("not ready")]
+    NotReady,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+struct Problem {
+    status: StatusCode,
+    slug: &'static str,
+    title: &'static str,
+    detail: String,
+    errors: Option<Vec<FieldError>>,
+    retry_after_s: Option<u32>,
+}
+
+impl ApiError {
+    fn problem(&self) -> Problem {
+        let p = |status, slug, title, detail: String| Problem {
+            status,
+            slug,
+            title,
+            detail,
+            errors: None,
+            retry_after_s: None,
+        };
+        match self {
+            ApiError::BadParameters(errors) => Problem {
+                errors: Some(errors.clone()),
+                ..p(StatusCode::BAD_REQUEST, "invalid-parameters", "Invalid query parameters", summary(errors))
+            },
+            ApiError::MalformedJson(msg) => {
+                p(StatusCode::BAD_REQUEST, "malformed-json", "The body is not valid JSON", msg.clone())
+            }
+            ApiError::Validation(errors) => Problem {
+                errors: Some(errors.clone()),
+                ..p(StatusCode::UNPROCESSABLE_ENTITY, "validation", "The report is not valid", summary(errors))
+            },
+            ApiError::NotFound(what) => p(StatusCode::NOT_FOUND, "not-found", "Not found", what.clone()),
+            ApiError::MethodNotAllowed => p(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                "this resource does not accept that method".into(),
+            ),
+            ApiError::UnsupportedMediaType(got) => p(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                format!("send the body as application/geo+json or application/json; got {got}"),
+            ),
+            ApiError::PayloadTooLarge(max) => p(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Body too large",
+                format!("the body must be at most {max} bytes"),
+            ),
+            ApiError::NotReady => Problem {
+                retry_after_s: Some(2),
+                ..p(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "not-ready",
+                    "Starting up",
+                    "qala is loading its index; try again in a moment".into(),
+                )
+            },
+            ApiError::Store(StoreError::Unavailable(_)) => Problem {
+                retry_after_s: Some(1),
+                ..p(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store-unavailable",
+                    "Storage unavailable",
+                    "the store is busy or unreachable; nothing was written; try again".into(),
+                )
+            },
+            ApiError::Store(_) => p(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                "an unexpected error occurred; it has been logged".into(),
+            ),
+        }
+    }
+}
+
+fn summary(errors: &[FieldError]) -> String {
+    errors.iter().map(FieldError::summary).collect::<Vec<_>>().join("; ")
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = self.problem();
+        if problem.status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut body = json!({
+            "type": format!("/problems/{}", problem.slug),
+            "title": problem.title,
+            "status": problem.status.as_u16(),
+            "detail": problem.detail,
+        });
+        if let (Some(errors), Some(obj)) = (problem.errors, body.as_object_mut()) {
+            obj.insert("errors".into(), json!(errors));
+        }
+        let mut response = (problem.status, body.to_string()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(s) = problem.retry_after_s {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        response
+    }
+}

@@ -1,0 +1,26 @@
+//! # qala
+//!
+//! The people of Almaty pin accessibility problems (prams, wheelchairs, bicycles, limited mobility, low vision)
+//! to points on the map; planners and GIS analysts query them by area.
+//!
+//! ## Layout
+//! - [`http`]: the only place that imports axum. One file per resource; `error.rs` maps every failure to
+//!   RFC 9457 problem+json; `extract.rs` parses requests into typed values.
+//! - [`domain`]: plain types and validation (pin, category, status, bbox, paging). No I/O.
+//! - [`store`]: the [`store::Store`] trait, the store of record; `postgis/` implements it with sqlx.
+//! - [`index`]: the in-memory R-tree over every pin, loaded from the store and updated after each commit.
+//! - [`spatial`]: the service area (Almaty's boundary) and GeoJSON rendering.
+//! - [`config`], [`cli`]: the command line; [`server`]: serve with graceful shutdown; [`state`]: shared handles.
+//!
+//! A request goes `http::router` → handler in `http/pins.rs` → `domain` validation → `Store` commit →
+//! `index` update → response.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod index;
+pub mod server;
+pub mod spatial;
+pub mod state;
+pub mod store;

@@ -1,0 +1,23 @@
+//! The state every request shares: a cheap-clone handle (everything inside is an `Arc`).
+
+use std::sync::Arc;
+
+use crate::index::PinIndex;
+use crate::spatial::ServiceArea;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    /// The store of record.
+    pub store: Arc<dyn Store>,
+    /// The in-memory R-tree over every pin the store holds.
+    pub pins: PinIndex,
+    /// Where pins may be placed (Almaty's boundary).
+    pub service_area: Arc<ServiceArea>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, service_area: ServiceArea) -> Self {
+        Self { store, pins: PinIndex::default(), service_area: Arc::new(service_area) }
+    }
+}

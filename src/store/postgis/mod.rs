@@ -1,0 +1,108 @@
+//! The PostGIS store of record, through sqlx with runtime queries (the crate builds with no database).
+//!
+//! SQL lives in `sql/*.sql` beside this file; every value is bound, never formatted into the text.
+
+mod rows;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use super::{Store, StoreError, in_id_order};
+use crate::domain::{NewPin, Pin, PinId, PinLocation};
+use rows::{LocationRow, PinRow};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A pool of PostgreSQL connections to a database with PostGIS.
+#[derive(Clone)]
+pub struct PostgisStore {
+    pool: PgPool,
+}
+
+impl PostgisStore {
+    /// Connects and applies the migrations in `migrations/postgres`.
+    ///
+    /// Every connection runs with `synchronous_commit = on`, whatever the server's default, because a `201`
+    /// promises the pin survives a crash.
+    ///
+    /// # Errors
+    /// When the URL is malformed, the server cannot be reached, or the schema cannot be applied (for example
+    /// when PostGIS is not installed on the server).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Unavailable(format!("bad DATABASE_URL: {e}")))?
+            .options([("synchronous_commit", "on")])
+            .application_name("qala");
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The underlying pool, for tools (seeding, copying) that need bulk SQL.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl Store for PostgisStore {
+    fn kind(&self) -> &'static str {
+        "postgis"
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn insert_pin(&self, pin: &NewPin) -> Result<Pin, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row: PinRow = sqlx::query_as(include_str!("sql/insert_pin.sql"))
+            .bind(pin.lon)
+            .bind(pin.lat)
+            .bind(pin.category.as_str())
+            .bind(&pin.description)
+            .fetch_one(&mut *tx)
+            .await?;
+        if let Some(contact) = &pin.contact {
+            sqlx::query(include_str!("sql/insert_contact.sql"))
+                .bind(row.id)
+                .bind(contact.expose())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        row.try_into()
+    }
+
+    async fn pin(&self, id: PinId) -> Result<Option<Pin>, StoreError> {
+        Ok(self.pins(&[id]).await?.pop())
+    }
+
+    async fn pins(&self, ids: &[PinId]) -> Result<Vec<Pin>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<PinRow> =
+            sqlx::query_as(include_str!("sql/pins_by_ids.sql")).bind(ids).fetch_all(&self.pool).await?;
+        let pins = rows.into_iter().map(Pin::try_from).collect::<Result<Vec<_>, _>>()?;
+        Ok(in_id_order(ids, pins))
+    }
+
+    async fn pin_locations(&self) -> Result<Vec<PinLocation>, StoreError> {
+        let mut out = Vec::new();
+        let mut rows = sqlx::query_as::<_, LocationRow>(include_str!("sql/pin_locations.sql")).fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            out.push(row.try_into()?);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,3 @@
+INSERT INTO pins (geom, category, description)
+VALUES (ST_SetSRID(ST_MakePoint($1, $2), 4326), $3, $4)
+RETURNING id, ST_X(geom) AS lon, ST_Y(geom) AS lat, category, status, description, created_at, updated_at

@@ -1,0 +1,2 @@
+SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat, category, status, created_at
+FROM pins
