@@ -55,7 +55,7 @@ fn parse_point(geometry: Option<&Value>, errors: &mut Vec<FieldError>) -> Option
     if coords.len() != 2 {
         errors.push(FieldError::pointer(
             "/geometry/coordinates",
-            format!("must hold exactly two numbers [longitude, latitude]; got {} values (no altitude)", coords.len()),
+            format!("must hold exactly two numbers [longitude, latitude] (no altitude); got {}", coords.len()),
         ));
         return None;
     }

@@ -9,6 +9,8 @@ use crate::domain::{Bbox, Cursor, FieldError, Limit, PinFilter};
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest body read (and discarded) to answer 413 cleanly; beyond it the connection is closed at once.
+const DRAIN_BYTES: usize = 1024 * 1024;
 
 /// A JSON body: `application/json` or `application/geo+json`, at most 64 KiB, syntactically valid.
 pub struct JsonBody(pub Value);
@@ -17,15 +19,21 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
-        check_content_type(req.headers())?;
+        let content_type = check_content_type(req.headers());
         let declared =
             req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        if declared.is_some_and(|n| n > DRAIN_BYTES as u64) {
             return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
         }
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
+        // Read (up to DRAIN_BYTES) even a body we will refuse, so that a client still sending it gets our
+        // answer rather than a connection reset.
+        let bytes = axum::body::to_bytes(req.into_body(), DRAIN_BYTES)
             .await
             .map_err(|_| ApiError::PayloadTooLarge(MAX_BODY_BYTES))?;
+        content_type?;
+        if bytes.len() > MAX_BODY_BYTES {
+            return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
+        }
         parse_json(&bytes).map(JsonBody)
     }
 }

@@ -1,0 +1,375 @@
+//! Every kind of bad input gets a clear problem+json answer and writes nothing, to the store or the index.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{REPUBLIC_SQUARE, Server, TestDb, count_pins, report};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+struct Case {
+    name: &'static str,
+    content_type: Option<&'static str>,
+    body: Vec<u8>,
+    status: u16,
+    problem: &'static str,
+    pointer: Option<&'static str>,
+}
+
+fn case(name: &'static str, body: Value, status: u16, problem: &'static str, pointer: Option<&'static str>) -> Case {
+    Case {
+        name,
+        content_type: Some("application/geo+json"),
+        body: body.to_string().into_bytes(),
+        status,
+        problem,
+        pointer,
+    }
+}
+
+fn with_props(props: Value) -> Value {
+    json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [76.9458, 43.238]}, "properties": props})
+}
+
+fn with_coords(coords: Value) -> Value {
+    json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": coords},
+        "properties": {"category": "pram", "description": "d"}})
+}
+
+fn body_cases() -> Vec<Case> {
+    let (lon, lat) = REPUBLIC_SQUARE;
+    let ok = report(lon, lat, "pram", "fine");
+    let mut cases = vec![
+        Case {
+            name: "malformed JSON",
+            content_type: Some("application/json"),
+            body: b"{\"type\": \"Feature\",".to_vec(),
+            status: 400,
+            problem: "/problems/malformed-json",
+            pointer: None,
+        },
+        Case {
+            name: "not UTF-8",
+            content_type: Some("application/json"),
+            body: vec![b'{', 0xff, 0xfe, b'}'],
+            status: 400,
+            problem: "/problems/malformed-json",
+            pointer: None,
+        },
+        Case {
+            name: "NaN literal",
+            content_type: Some("application/json"),
+            body: br#"{"type":"Feature","geometry":{"type":"Point","coordinates":[NaN,43.2]},"properties":{}}"#.to_vec(),
+            status: 400,
+            problem: "/problems/malformed-json",
+            pointer: None,
+        },
+        Case {
+            name: "infinite coordinate",
+            content_type: Some("application/json"),
+            body: br#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1e400,43.2]},"properties":{"category":"pram","description":"d"}}"#.to_vec(),
+            status: 422,
+            problem: "/problems/validation",
+            pointer: Some(""),
+        },
+        Case {
+            name: "wrong content type",
+            content_type: Some("text/plain"),
+            body: ok.to_string().into_bytes(),
+            status: 415,
+            problem: "/problems/unsupported-media-type",
+            pointer: None,
+        },
+        Case {
+            name: "form content type",
+            content_type: Some("application/x-www-form-urlencoded"),
+            body: b"category=pram".to_vec(),
+            status: 415,
+            problem: "/problems/unsupported-media-type",
+            pointer: None,
+        },
+        Case {
+            name: "no content type",
+            content_type: None,
+            body: ok.to_string().into_bytes(),
+            status: 415,
+            problem: "/problems/unsupported-media-type",
+            pointer: None,
+        },
+        Case {
+            name: "body over 64 KiB",
+            content_type: Some("application/json"),
+            body: report(lon, lat, "pram", &"x".repeat(70 * 1024)).to_string().into_bytes(),
+            status: 413,
+            problem: "/problems/payload-too-large",
+            pointer: None,
+        },
+    ];
+    cases.extend([
+        case("an array", json!([1, 2]), 422, "/problems/validation", Some("")),
+        case(
+            "a FeatureCollection",
+            json!({"type": "FeatureCollection", "features": [ok]}),
+            422,
+            "/problems/validation",
+            Some("/type"),
+        ),
+        case(
+            "no geometry",
+            json!({"type": "Feature", "properties": {"category": "pram", "description": "d"}}),
+            422,
+            "/problems/validation",
+            Some("/geometry"),
+        ),
+        case(
+            "a LineString",
+            json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[76.9, 43.2], [76.91, 43.21]]},
+                "properties": {"category": "pram", "description": "d"}}),
+            422,
+            "/problems/validation",
+            Some("/geometry/type"),
+        ),
+        case(
+            "3D point",
+            with_coords(json!([76.9458, 43.238, 850.0])),
+            422,
+            "/problems/validation",
+            Some("/geometry/coordinates"),
+        ),
+        case(
+            "one coordinate",
+            with_coords(json!([76.9458])),
+            422,
+            "/problems/validation",
+            Some("/geometry/coordinates"),
+        ),
+        case(
+            "nested junk",
+            with_coords(json!([[76.9458, 43.238], 1])),
+            422,
+            "/problems/validation",
+            Some("/geometry/coordinates/0"),
+        ),
+        case(
+            "string coordinate",
+            with_coords(json!(["76.9", 43.238])),
+            422,
+            "/problems/validation",
+            Some("/geometry/coordinates/0"),
+        ),
+        case(
+            "NaN as a string",
+            with_coords(json!(["NaN", 43.238])),
+            422,
+            "/problems/validation",
+            Some("/geometry/coordinates/0"),
+        ),
+        case(
+            "longitude out of range",
+            with_coords(json!([181.0, 43.238])),
+            422,
+            "/problems/validation",
+            Some("/geometry/coordinates/0"),
+        ),
+        case(
+            "latitude out of range",
+            with_coords(json!([76.9, -90.5])),
+            422,
+            "/problems/validation",
+            Some("/geometry/coordinates/1"),
+        ),
+        case(
+            "swapped lat/lon",
+            with_coords(json!([43.238, 76.9458])),
+            422,
+            "/problems/validation",
+            Some("/geometry/coordinates"),
+        ),
+        case(
+            "outside Almaty",
+            with_coords(json!([71.4306, 51.1283])),
+            422,
+            "/problems/validation",
+            Some("/geometry/coordinates"),
+        ),
+        case("null island", with_coords(json!([0.0, 0.0])), 422, "/problems/validation", Some("/geometry/coordinates")),
+        case(
+            "no properties",
+            json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [76.9458, 43.238]}}),
+            422,
+            "/problems/validation",
+            Some("/properties"),
+        ),
+        case(
+            "unknown category",
+            with_props(json!({"category": "car", "description": "d"})),
+            422,
+            "/problems/validation",
+            Some("/properties/category"),
+        ),
+        case(
+            "category not a string",
+            with_props(json!({"category": 3, "description": "d"})),
+            422,
+            "/problems/validation",
+            Some("/properties/category"),
+        ),
+        case(
+            "missing description",
+            with_props(json!({"category": "pram"})),
+            422,
+            "/problems/validation",
+            Some("/properties/description"),
+        ),
+        case(
+            "blank description",
+            with_props(json!({"category": "pram", "description": "   \n "})),
+            422,
+            "/problems/validation",
+            Some("/properties/description"),
+        ),
+        case(
+            "description of 2001 characters",
+            with_props(json!({"category": "pram", "description": "ы".repeat(2001)})),
+            422,
+            "/problems/validation",
+            Some("/properties/description"),
+        ),
+        case(
+            "NUL in description",
+            with_props(json!({"category": "pram", "description": "a\u{0}b"})),
+            422,
+            "/problems/validation",
+            Some("/properties/description"),
+        ),
+        case(
+            "bad contact",
+            with_props(json!({"category": "pram", "description": "d", "contact": "call me"})),
+            422,
+            "/problems/validation",
+            Some("/properties/contact"),
+        ),
+        case(
+            "contact not a string",
+            with_props(json!({"category": "pram", "description": "d", "contact": 87012345678_i64})),
+            422,
+            "/problems/validation",
+            Some("/properties/contact"),
+        ),
+        case(
+            "client-chosen status",
+            with_props(json!({"category": "pram", "description": "d", "status": "resolved"})),
+            422,
+            "/problems/validation",
+            Some("/properties/status"),
+        ),
+    ]);
+    cases
+}
+
+#[tokio::test]
+async fn bad_reports_are_refused_and_write_nothing() {
+    let db = TestDb::create().await;
+    let server = Server::start(&db).await;
+    for c in body_cases() {
+        let mut req = server.client.post(server.url("/api/v1/pins")).body(c.body.clone());
+        if let Some(ct) = c.content_type {
+            req = req.header("content-type", ct);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status().as_u16(), c.status, "{}", c.name);
+        assert_eq!(r.headers()["content-type"], "application/problem+json", "{}", c.name);
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["type"], c.problem, "{}: {p}", c.name);
+        assert_eq!(p["status"], c.status, "{}", c.name);
+        assert!(!p["title"].as_str().unwrap().is_empty() && !p["detail"].as_str().unwrap().is_empty(), "{}", c.name);
+        if let Some(pointer) = c.pointer {
+            let errors = p["errors"].as_array().unwrap_or_else(|| panic!("{}: no errors list in {p}", c.name));
+            assert!(errors.iter().any(|e| e["pointer"] == pointer), "{}: {pointer} not named in {p}", c.name);
+        }
+    }
+    assert_nothing_written(&server, &db).await;
+}
+
+/// A body over the limit sent chunked (no Content-Length to check up front) is cut off at 64 KiB.
+#[tokio::test]
+async fn an_oversize_chunked_body_is_413() {
+    let db = TestDb::create().await;
+    let server = Server::start(&db).await;
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let chunk = "x".repeat(8192);
+    let mut request = format!(
+        "POST /api/v1/pins HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    for _ in 0..10 {
+        request.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
+    }
+    request.push_str("0\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(response.contains("application/problem+json"), "{response}");
+    assert_nothing_written(&server, &db).await;
+}
+
+#[tokio::test]
+async fn bad_listing_parameters_are_400_and_name_the_parameter() {
+    let db = TestDb::create().await;
+    let server = Server::start(&db).await;
+    let cases = [
+        ("bbox=1,2,3", "bbox"),
+        ("bbox=1,2,3,4,5", "bbox"),
+        ("bbox=a,b,c,d", "bbox"),
+        ("bbox=77,43,76,44", "bbox"),
+        ("bbox=76,44,77,43", "bbox"),
+        ("bbox=76,43,77,NaN", "bbox"),
+        ("bbox=76,43,181,44", "bbox"),
+        ("bbox=", "bbox"),
+        ("limit=0", "limit"),
+        ("limit=10001", "limit"),
+        ("limit=ten", "limit"),
+        ("limit=-5", "limit"),
+        ("cursor=abc", "cursor"),
+        ("category=car", "category"),
+        ("status=done", "status"),
+        ("colour=red", "colour"),
+        ("limit=5&limit=6", "limit"),
+    ];
+    for (query, parameter) in cases {
+        let r = server.get(&format!("/api/v1/pins?{query}")).await;
+        assert_eq!(r.status(), 400, "{query}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json", "{query}");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["type"], "/problems/invalid-parameters", "{query}");
+        let errors = p["errors"].as_array().unwrap();
+        assert!(errors.iter().any(|e| e["parameter"] == parameter), "{query}: {p}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_problems() {
+    let db = TestDb::create().await;
+    let server = Server::start(&db).await;
+    for path in ["/", "/api/v1/nothing", "/api/v2/pins"] {
+        let r = server.get(path).await;
+        assert_eq!(r.status(), 404, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+    let r = server.client.delete(server.url("/api/v1/pins")).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    assert_nothing_written(&server, &db).await;
+}
+
+async fn assert_nothing_written(server: &Server, db: &TestDb) {
+    let pool = db.pool().await;
+    assert_eq!(count_pins(&pool).await, 0, "the store holds no pin");
+    let contacts: i64 = sqlx::query_scalar("SELECT count(*) FROM pin_contacts").fetch_one(&pool).await.unwrap();
+    assert_eq!(contacts, 0);
+    assert!(server.list_all_ids("limit=10000").await.is_empty(), "the index holds no pin");
+    let (_, ready) = server.get_json("/readyz").await;
+    assert_eq!(ready["pins"], 0);
+    assert!(!server.log().contains("panicked"), "no panic in the log");
+}

@@ -1,0 +1,218 @@
+//! Test harness: a throw-away PostGIS database per test and the real `qala` binary on a random port.
+//!
+//! The suite needs `QALA_TEST_PG` (a `postgres://user@host:port` URL of a server with PostGIS); the README
+//! test command (`./scripts/test`) provisions it. Without it every test fails loudly: nothing is skipped.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sqlx::postgres::PgPool;
+use sqlx::{Connection, PgConnection};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn pg_server() -> String {
+    std::env::var("QALA_TEST_PG").unwrap_or_else(|_| {
+        panic!("QALA_TEST_PG is not set. Run the suite with ./scripts/test, which installs PostGIS and sets it.")
+    })
+}
+
+/// A fresh database on the test PostgreSQL server, dropped when the value is dropped.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    pub async fn create() -> TestDb {
+        let server = pg_server();
+        let prefix = std::env::var("QALA_TEST_DB_PREFIX").unwrap_or_else(|_| "qala_t_".into());
+        let name = format!("{prefix}{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let mut admin = PgConnection::connect(&format!("{server}/postgres"))
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to the test PostgreSQL at {server}: {e}"));
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&mut admin).await.unwrap();
+        TestDb { url: format!("{server}/{name}"), name }
+    }
+
+    pub async fn pool(&self) -> PgPool {
+        PgPool::connect(&self.url).await.unwrap()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        // Best effort; ./scripts/test also drops every database of its run at the end.
+        let _ = std::process::Command::new("psql")
+            .args([&format!("{}/postgres", pg_server()), "-X", "-q", "-c"])
+            .arg(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// A running `qala serve` process.
+pub struct Server {
+    child: Option<Child>,
+    pub base: String,
+    pub database_url: String,
+    pub log_path: PathBuf,
+    pub client: reqwest::Client,
+    rust_log: String,
+}
+
+impl Server {
+    pub async fn start(db: &TestDb) -> Server {
+        Self::start_with_log(db, "qala=info,tower_http=info").await
+    }
+
+    pub async fn start_with_log(db: &TestDb, rust_log: &str) -> Server {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("server-logs");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut server = Server {
+            child: None,
+            base: String::new(),
+            database_url: db.url.clone(),
+            log_path: dir.join(format!("{}.log", db.name)),
+            client: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
+            rust_log: rust_log.to_owned(),
+        };
+        server.spawn().await;
+        server
+    }
+
+    async fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log_path).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qala"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .env("DATABASE_URL", &self.database_url)
+            .env("RUST_LOG", &self.rust_log)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .kill_on_drop(true)
+            .spawn()
+            .expect("cannot start the qala binary");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await.unwrap() {
+                if let Some(url) = line.strip_prefix("qala listening on ") {
+                    return url.to_owned();
+                }
+            }
+            panic!("qala exited before listening; log: {}", std::fs::read_to_string(&self.log_path).unwrap());
+        })
+        .await
+        .expect("qala did not start listening within 60 s");
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        self.base = addr;
+        self.child = Some(child);
+        self.wait_ready().await;
+    }
+
+    async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(r) = self.client.get(self.url("/readyz")).send().await
+                && r.status() == 200
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "qala never became ready; log: {}", self.log());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().and_then(Child::id).unwrap()
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// SIGKILL: no chance to flush or finish anything.
+    pub async fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.start_kill().unwrap();
+            child.wait().await.unwrap();
+        }
+    }
+
+    /// SIGTERM, then wait for the exit status.
+    pub async fn terminate(&mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().unwrap();
+        let pid = child.id().unwrap();
+        std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+        tokio::time::timeout(Duration::from_secs(30), child.wait()).await.expect("no exit after SIGTERM").unwrap()
+    }
+
+    pub async fn restart(&mut self) {
+        self.kill9().await;
+        self.spawn().await;
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let r = self.get(path).await;
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap())
+    }
+
+    pub async fn post_pin(&self, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/pins"))
+            .header("content-type", "application/geo+json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Every pin id a listing returns, following `next` links.
+    pub async fn list_all_ids(&self, query: &str) -> Vec<i64> {
+        let mut ids = Vec::new();
+        let mut url = self.url(&format!("/api/v1/pins?{query}"));
+        loop {
+            let r = self.client.get(&url).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{url}");
+            let page: Value = r.json().await.unwrap();
+            ids.extend(page["features"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()));
+            match page["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next") {
+                Some(next) => url = next["href"].as_str().unwrap().to_owned(),
+                None => return ids,
+            }
+        }
+    }
+}
+
+/// A valid report at (lon, lat).
+pub fn report(lon: f64, lat: f64, category: &str, description: &str) -> Value {
+    json!({
+        "type": "Feature",
+        "geometry": { "type": "Point", "coordinates": [lon, lat] },
+        "properties": { "category": category, "description": description }
+    })
+}
+
+/// Landmarks inside Almaty, for tests that need valid points.
+pub const REPUBLIC_SQUARE: (f64, f64) = (76.9458, 43.2380);
+pub const CATEGORIES: [&str; 6] = ["pram", "wheelchair", "bicycle", "limited_mobility", "low_vision", "other"];
+
+pub async fn count_pins(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM pins").fetch_one(pool).await.unwrap()
+}
