@@ -58,7 +58,7 @@ fn bench(c: &mut Criterion) {
         .collect();
     let limit = Limit::parse("10000").unwrap();
     c.bench_function("1000 bbox pages of ~1 km2 over 100k pins", |b| {
-        b.iter(|| windows.iter().map(|w| index.page(w, None, limit).ids.len()).sum::<usize>())
+        b.iter(|| windows.iter().map(|w| index.page(w, None, None, limit).ids.len()).sum::<usize>())
     });
 }
 

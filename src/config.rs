@@ -2,6 +2,7 @@
 //! environment, so a deployment needs no flags.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -16,6 +17,64 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP service.
     Serve(ServeArgs),
+    /// Districts and historic-centre drafts: import, activate, list.
+    Areas(AreasArgs),
+}
+
+/// Where the store of record is.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// PostgreSQL URL of the store of record, e.g. postgres://postgres@127.0.0.1:5432/qala. PostGIS must be
+    /// installed on that server; the schema is created on first use.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Largest number of connections to PostgreSQL.
+    #[arg(long, env = "QALA_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct AreasArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(subcommand)]
+    pub command: AreasCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AreasCommand {
+    /// Import a GeoJSON or Shapefile as a new version of districts or of the historic centre. All or nothing:
+    /// one invalid feature rejects the whole file and nothing is written.
+    Import(ImportArgs),
+    /// Make the version of area ID the current one of its kind.
+    Activate {
+        /// An area id (as listed by `qala areas list` or `GET /api/v1/areas`).
+        id: i64,
+    },
+    /// List every version and its areas.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A .geojson/.json file, or a .shp with its .dbf (and .prj) beside it.
+    pub file: PathBuf,
+    /// What the file holds.
+    #[arg(long, value_parser = ["district", "historic_centre"])]
+    pub kind: String,
+    /// The file's CRS (e.g. EPSG:32643) when neither a .prj nor a GeoJSON `crs` member gives it; overrides both.
+    #[arg(long)]
+    pub crs: Option<String>,
+    /// The attribute holding each area's name (default: name, name_en, name_ru or name_kk).
+    #[arg(long)]
+    pub name_field: Option<String>,
+    /// A label for this version (default: the file name).
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Make this historic-centre version current at once (district imports always become current).
+    #[arg(long)]
+    pub activate: bool,
 }
 
 #[derive(Debug, Args)]
@@ -24,12 +83,6 @@ pub struct ServeArgs {
     #[arg(long, env = "QALA_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
-    /// PostgreSQL URL of the store of record, e.g. postgres://postgres@127.0.0.1:5432/qala. PostGIS must be
-    /// installed on that server; the schema is created on start.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    pub database_url: Option<String>,
-
-    /// Largest number of connections to PostgreSQL.
-    #[arg(long, env = "QALA_DB_MAX_CONNECTIONS", default_value_t = 16)]
-    pub max_connections: u32,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }

@@ -20,6 +20,7 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod index;
+pub mod ingest;
 pub mod server;
 pub mod spatial;
 pub mod state;

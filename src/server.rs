@@ -18,13 +18,18 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     tokio::spawn(load_index(state.clone()));
+    tokio::spawn(follow_areas(state.clone()));
     axum::serve(listener, crate::http::router(state)).with_graceful_shutdown(shutdown).await
 }
 
-/// Bulk-loads the pins index from the store, retrying while the store is unreachable. Until it succeeds the
-/// service is alive but not ready.
+/// Bulk-loads the area and pins indexes from the store, retrying while the store is unreachable. Until both
+/// are loaded the service is alive but not ready.
 async fn load_index(state: AppState) {
     let started = Instant::now();
+    while let Err(e) = reload_areas(&state).await {
+        tracing::error!(error = %e, "reading areas for the index failed; retrying");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
     loop {
         match state.store.pin_locations().await {
             Ok(locations) => {
@@ -43,6 +48,38 @@ async fn load_index(state: AppState) {
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
+}
+
+/// How often a running service checks the store for area imports or activations made by another process.
+const AREAS_POLL: Duration = Duration::from_secs(2);
+
+/// Keeps the area index in step with the store: `qala areas import` and `qala areas activate` run as
+/// separate processes, so the service polls the store's cheap areas revision and reloads on a change.
+async fn follow_areas(state: AppState) {
+    loop {
+        tokio::time::sleep(AREAS_POLL).await;
+        if state.areas.revision().is_none() {
+            continue;
+        }
+        match state.store.areas_revision().await {
+            Ok(rev) if Some(&rev) != state.areas.revision().as_ref() => match reload_areas(&state).await {
+                Ok(n) => tracing::info!(areas = n, "areas changed in the store; index reloaded"),
+                Err(e) => tracing::error!(error = %e, "reloading areas failed; will retry"),
+            },
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "checking the store for area changes failed"),
+        }
+    }
+}
+
+/// Reads every area and replaces the area index. The revision is read first, so a change racing with the
+/// read is seen again on the next poll rather than missed.
+pub async fn reload_areas(state: &AppState) -> Result<usize, crate::store::StoreError> {
+    let revision = state.store.areas_revision().await?;
+    let areas = state.store.areas().await?;
+    let n = areas.len();
+    state.areas.load(areas, revision);
+    Ok(n)
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

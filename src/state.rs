@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::index::PinIndex;
+use crate::index::{AreaIndex, PinIndex};
 use crate::spatial::ServiceArea;
 use crate::store::Store;
 
@@ -12,12 +12,14 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The in-memory R-tree over every pin the store holds.
     pub pins: PinIndex,
+    /// Every area polygon of every version (districts, historic-centre drafts).
+    pub areas: AreaIndex,
     /// Where pins may be placed (Almaty's boundary).
     pub service_area: Arc<ServiceArea>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, service_area: ServiceArea) -> Self {
-        Self { store, pins: PinIndex::default(), service_area: Arc::new(service_area) }
+        Self { store, pins: PinIndex::default(), areas: AreaIndex::default(), service_area: Arc::new(service_area) }
     }
 }

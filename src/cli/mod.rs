@@ -1,5 +1,6 @@
 //! The `qala` command line: one file per subcommand.
 
+mod areas;
 mod serve;
 
 use std::process::ExitCode;
@@ -7,7 +8,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use crate::config::{Cli, Command};
+use std::sync::Arc;
+
+use crate::config::{Cli, Command, StoreArgs};
+use crate::store::Store;
+use crate::store::postgis::PostgisStore;
 
 /// Parses arguments, sets up logging and runs the chosen subcommand. Errors end in one line on standard
 /// error and a non-zero exit code.
@@ -30,6 +35,7 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
+            Command::Areas(args) => areas::run(args).await,
         }
     });
     match result {
@@ -52,4 +58,21 @@ pub enum CliError {
     Io { context: String, source: std::io::Error },
     #[error(transparent)]
     ServiceArea(#[from] crate::spatial::ServiceAreaError),
+    #[error(transparent)]
+    Ingest(#[from] crate::ingest::IngestError),
+}
+
+/// Opens the store of record named by the arguments (applying its migrations).
+///
+/// # Errors
+/// When no store is configured or it cannot be opened.
+pub async fn open_store(args: &StoreArgs) -> Result<Arc<dyn Store>, CliError> {
+    let url = args.database_url.as_deref().ok_or_else(|| {
+        CliError::Usage(
+            "DATABASE_URL is not set: give a postgres:// URL (e.g. postgres://postgres@127.0.0.1:5432/qala)".into(),
+        )
+    })?;
+    let store = PostgisStore::connect(url, args.max_connections).await?;
+    tracing::info!(store = "postgis", "store connected, schema up to date");
+    Ok(Arc::new(store))
 }

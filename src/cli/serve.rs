@@ -1,25 +1,19 @@
-//! `qala serve`: connect the store, bind, print the address, serve until SIGINT/SIGTERM.
-
-use std::sync::Arc;
+//! `qala serve`: open the store (loading Almaty's areas into an empty one), bind, print the address, serve
+//! until SIGINT/SIGTERM.
 
 use tokio::net::TcpListener;
 
-use super::CliError;
+use super::{CliError, open_store};
 use crate::config::ServeArgs;
+use crate::ingest::seed_shipped_areas;
 use crate::server;
 use crate::spatial::ServiceArea;
 use crate::state::AppState;
-use crate::store::postgis::PostgisStore;
 
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
-    let url = args.database_url.ok_or_else(|| {
-        CliError::Usage(
-            "DATABASE_URL is not set: give a postgres:// URL (e.g. postgres://postgres@127.0.0.1:5432/qala)".into(),
-        )
-    })?;
-    let store = PostgisStore::connect(&url, args.max_connections).await?;
-    tracing::info!(store = "postgis", "store connected, schema up to date");
-    let state = AppState::new(Arc::new(store), ServiceArea::almaty()?);
+    let store = open_store(&args.store).await?;
+    seed_shipped_areas(store.as_ref()).await?;
+    let state = AppState::new(store, ServiceArea::almaty()?);
     let listener = TcpListener::bind(args.bind)
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on {}", args.bind), source })?;

@@ -1,5 +1,7 @@
 //! Typed listing parameters: filters, page size and cursor, parsed once so handlers never see raw strings.
 
+use chrono::{DateTime, Utc};
+
 use super::{Bbox, Category, FieldError, PinId, Status};
 
 /// Which pins a listing asks for. Empty category/status lists mean "any".
@@ -63,6 +65,54 @@ impl Cursor {
     }
 }
 
+/// "Near this point": within `radius_m` true metres, and/or the `k` nearest. At least one of the two is set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    pub lon: f64,
+    pub lat: f64,
+    pub radius_m: Option<f64>,
+    pub k: Option<usize>,
+}
+
+impl Near {
+    pub const MAX_RADIUS_M: f64 = 50_000.0;
+    pub const MAX_K: usize = 1000;
+}
+
+/// Keyset cursor of a distance-ordered listing: results come in (distance, id) order, so the next page is
+/// "after this pair".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearCursor {
+    pub distance_m: f64,
+    pub id: PinId,
+}
+
+impl NearCursor {
+    /// # Errors
+    /// A [`FieldError`] for `cursor` unless the value is `distance:id` as handed out in a `next` link.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let bad = || FieldError::parameter("cursor", format!("{raw:?} is not a valid cursor; use the `next` link"));
+        let (d, id) = raw.split_once(':').ok_or_else(bad)?;
+        let distance_m = d.parse::<f64>().ok().filter(|d| d.is_finite() && *d >= 0.0).ok_or_else(bad)?;
+        let id = id.parse::<PinId>().map_err(|_| bad())?;
+        Ok(Self { distance_m, id })
+    }
+
+    pub fn encode(&self) -> String {
+        format!("{}:{}", self.distance_m, self.id)
+    }
+}
+
+/// Counts of the pins in an area, from the index.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PinStats {
+    pub count: u64,
+    pub by_category: Vec<(Category, u64)>,
+    pub by_status: Vec<(Status, u64)>,
+    pub first_report_at: Option<DateTime<Utc>>,
+    pub last_report_at: Option<DateTime<Utc>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +124,14 @@ mod tests {
         for bad in ["0", "10001", "-1", "abc", "", "1.5"] {
             assert!(Limit::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn near_cursor_round_trips() {
+        let c = NearCursor { distance_m: 123.456789012345, id: 7 };
+        assert_eq!(NearCursor::parse(&c.encode()), Ok(c));
+        assert!(NearCursor::parse("7").is_err());
+        assert!(NearCursor::parse("-1:7").is_err());
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! A request goes: [`router`] → resource handler (`pins.rs`) → validated extractors (`extract.rs`) → domain
 //! validation → `Store` commit → index update → response; every failure becomes an `ApiError` (`error.rs`).
 
+mod areas;
 mod error;
 mod extract;
 mod health;
 mod pins;
+mod response;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -23,8 +25,10 @@ use crate::state::AppState;
 
 /// The whole application; tests and `qala serve` use the same router.
 pub fn router(state: AppState) -> Router {
-    let api =
-        Router::new().merge(pins::router()).route_layer(middleware::from_fn_with_state(state.clone(), require_ready));
+    let api = Router::new()
+        .merge(pins::router())
+        .merge(areas::router())
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_ready));
     Router::new()
         .merge(health::router())
         .merge(api)

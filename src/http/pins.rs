@@ -1,23 +1,29 @@
-//! `/api/v1/pins`: report a problem, read one, list them by area and attributes.
+//! `/api/v1/pins`: report a problem, read one, list them by box, area, drawn outline or distance.
+
+use std::collections::HashMap;
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use geo::MultiPolygon;
 use serde_json::{Value, json};
 
 use super::ApiError;
-use super::extract::{JsonBody, PinListParams, QueryPairs, base_url};
-use crate::domain::{FieldError, PinId, parse_new_pin};
-use crate::spatial::pin_feature;
+use super::extract::{JsonBody, MAX_SEARCH_BODY_BYTES, PinListParams, QueryPairs, base_url};
+use super::response::{geojson_response, link};
+use crate::domain::{FieldError, NearCursor, PinId, parse_new_pin};
+use crate::spatial::{parse_search_area, pin_feature};
 use crate::state::AppState;
 
-const GEOJSON: &str = "application/geo+json";
 const PINS_PATH: &str = "/api/v1/pins";
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(PINS_PATH, get(list_pins).post(create_pin)).route("/api/v1/pins/{id}", get(get_pin))
+    Router::new()
+        .route(PINS_PATH, get(list_pins).post(create_pin))
+        .route("/api/v1/pins/search", post(search_pins))
+        .route("/api/v1/pins/{id}", get(get_pin))
 }
 
 /// `POST /api/v1/pins`: validate, commit, index, and only then answer 201.
@@ -53,47 +59,83 @@ async fn get_pin(State(state): State<AppState>, Path(raw_id): Path<String>) -> R
     Ok(geojson_response(StatusCode::OK, &pin_feature(&pin), None))
 }
 
-/// `GET /api/v1/pins?bbox=&category=&status=&limit=&cursor=`: the R-tree picks the page's ids, the store
-/// supplies their text.
+/// `GET /api/v1/pins?bbox=&category=&status=&within=&near=&radius_m=&k=&limit=&cursor=`.
 async fn list_pins(
     State(state): State<AppState>,
     headers: HeaderMap,
     QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
     let params = PinListParams::parse(pairs)?;
-    let page = state.pins.page(&params.filter, params.cursor, params.limit);
-    let pins = state.store.pins(&page.ids).await?;
-    let base = format!("{}{PINS_PATH}", base_url(&headers));
-    let mut links = vec![link("self", &base, &params.echo, params.cursor.map(|c| c.0))];
-    if let (true, Some(last)) = (page.has_more, page.ids.last()) {
-        links.push(link("next", &base, &params.echo, Some(*last)));
+    let area = match params.within {
+        Some(id) => Some(state.areas.get(id).ok_or_else(|| ApiError::NotFound(format!("there is no area {id}")))?),
+        None => None,
+    };
+    let url = format!("{}{PINS_PATH}", base_url(&headers));
+    listing(&state, &url, &params, area.as_ref().map(|a| &a.geometry)).await
+}
+
+/// `POST /api/v1/pins/search` with a Polygon or MultiPolygon (or a Feature holding one) in the body; the
+/// listing parameters (except `within`) go in the query string, and a `next` link is to be POSTed the same
+/// body again.
+async fn search_pins(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    QueryPairs(pairs): QueryPairs,
+    JsonBody(body): JsonBody<MAX_SEARCH_BODY_BYTES>,
+) -> Result<Response, ApiError> {
+    let params = PinListParams::parse_allowing(
+        pairs,
+        &["bbox", "category", "status", "near", "radius_m", "k", "limit", "cursor"],
+    )?;
+    let outline = parse_search_area(&body).map_err(|e| ApiError::Validation(vec![e]))?;
+    let url = format!("{}{PINS_PATH}/search", base_url(&headers));
+    listing(&state, &url, &params, Some(&outline)).await
+}
+
+/// Answers a listing: the index picks the page (by id, or by distance for `near`), the store supplies the
+/// pins' text, and the FeatureCollection links to the next page.
+pub(super) async fn listing(
+    state: &AppState,
+    url: &str,
+    params: &PinListParams,
+    area: Option<&MultiPolygon<f64>>,
+) -> Result<Response, ApiError> {
+    let (features, next_cursor, self_cursor) = match &params.near {
+        Some(near) => {
+            let page = state.pins.near_page(&params.filter, area, near, params.near_cursor, params.limit);
+            let ids: Vec<PinId> = page.hits.iter().map(|h| h.0).collect();
+            let pins = state.store.pins(&ids).await?;
+            let distances: HashMap<PinId, f64> = page.hits.iter().copied().collect();
+            let features: Vec<Value> = pins
+                .iter()
+                .map(|pin| {
+                    let mut f = pin_feature(pin);
+                    f["properties"]["distance_m"] = json!(distances.get(&pin.id));
+                    f
+                })
+                .collect();
+            let next = page
+                .has_more
+                .then(|| page.hits.last().map(|&(id, d)| NearCursor { distance_m: d, id }.encode()))
+                .flatten();
+            (features, next, params.near_cursor.map(|c| c.encode()))
+        }
+        None => {
+            let page = state.pins.page(&params.filter, area, params.cursor, params.limit);
+            let pins = state.store.pins(&page.ids).await?;
+            let next = page.has_more.then(|| page.ids.last().map(PinId::to_string)).flatten();
+            (pins.iter().map(pin_feature).collect(), next, params.cursor.map(|c| c.0.to_string()))
+        }
+    };
+    let mut links = vec![link("self", url, &params.echo, self_cursor.as_deref())];
+    if let Some(next) = next_cursor {
+        links.push(link("next", url, &params.echo, Some(&next)));
     }
     let body = json!({
         "type": "FeatureCollection",
-        "features": pins.iter().map(pin_feature).collect::<Vec<_>>(),
-        "numberReturned": pins.len(),
+        "numberReturned": features.len(),
+        "features": features,
         "links": links,
     });
     Ok(geojson_response(StatusCode::OK, &body, None))
-}
-
-fn link(rel: &str, base: &str, params: &[(String, String)], cursor: Option<PinId>) -> Value {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query.extend_pairs(params);
-    if let Some(c) = cursor {
-        query.append_pair("cursor", &c.to_string());
-    }
-    let query = query.finish();
-    let href = if query.is_empty() { base.to_owned() } else { format!("{base}?{query}") };
-    json!({ "rel": rel, "type": GEOJSON, "href": href })
-}
-
-fn geojson_response(status: StatusCode, body: &Value, location: Option<&str>) -> Response {
-    let mut response = (status, body.to_string()).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON));
-    if let Some(value) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
-        headers.insert(header::LOCATION, value);
-    }
-    response
 }

@@ -4,6 +4,10 @@
 //! without touching the store. It is bulk-loaded from the store at start and updated after every committed
 //! write, so it never answers with a pin the store does not hold, nor misses one it does.
 
+mod areas;
+mod pin_queries;
 mod pins;
 
+pub use areas::AreaIndex;
+pub use pin_queries::NearPage;
 pub use pins::{Page, PinIndex};

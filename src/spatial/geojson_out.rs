@@ -4,7 +4,7 @@
 use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 
-use crate::domain::Pin;
+use crate::domain::{Area, Pin};
 
 /// `{"type": "Point", "coordinates": [lon, lat]}`.
 pub fn point_geometry(lon: f64, lat: f64) -> Value {
@@ -24,5 +24,35 @@ pub fn pin_feature(pin: &Pin) -> Value {
         "id": pin.id,
         "geometry": point_geometry(pin.lon, pin.lat),
         "properties": properties,
+    })
+}
+
+/// A MultiPolygon as a GeoJSON geometry object.
+pub fn multipolygon_geometry(mp: &geo::MultiPolygon<f64>) -> Value {
+    serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(mp))).unwrap_or(Value::Null)
+}
+
+/// An area as a GeoJSON Feature; `geometry: null` when `with_geometry` is false (lists of areas that only
+/// name them).
+pub fn area_feature(area: &Area, with_geometry: bool) -> Value {
+    let v = &area.version;
+    json!({
+        "type": "Feature",
+        "id": area.id,
+        "geometry": if with_geometry { multipolygon_geometry(&area.geometry) } else { Value::Null },
+        "properties": {
+            "kind": v.kind.as_str(),
+            "name_kk": area.names.kk,
+            "name_ru": area.names.ru,
+            "name_en": area.names.en,
+            "label": area.label,
+            "version": v.number,
+            "version_id": v.id,
+            "version_label": v.label,
+            "source_file": v.source_file,
+            "imported_at": v.created_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+            "current": v.current,
+            "area_km2": area.area_km2,
+        }
     })
 }

@@ -1,9 +1,15 @@
-//! Geometry work that needs more than plain types: the service area (Almaty's outline) and GeoJSON rendering.
+//! Geometry work that needs more than plain types: the service area (Almaty's outline), geodesic measures,
+//! WKB for the stores, reading area files in any CRS, and GeoJSON rendering.
 //!
 //! Named `spatial`, not `geo`, so it never shadows the `geo` crate.
 
 mod geojson_out;
+pub mod import;
+pub mod measure;
+mod search_area;
 mod service_area;
+pub mod wkb_codec;
 
-pub use geojson_out::{pin_feature, point_geometry};
+pub use geojson_out::{area_feature, multipolygon_geometry, pin_feature, point_geometry};
+pub use search_area::{SEARCH_MAX_VERTICES, parse_search_area};
 pub use service_area::{ServiceArea, ServiceAreaError};

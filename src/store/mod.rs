@@ -11,7 +11,7 @@ use async_trait::async_trait;
 
 pub use error::StoreError;
 
-use crate::domain::{NewPin, Pin, PinId, PinLocation};
+use crate::domain::{Area, AreaVersion, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
 
 /// What qala needs from a store of record.
 #[async_trait]
@@ -48,6 +48,38 @@ pub trait Store: Send + Sync + 'static {
     /// # Errors
     /// Any store failure.
     async fn pin_locations(&self) -> Result<Vec<PinLocation>, StoreError>;
+
+    /// Writes one imported file as a new version of its kind, with all its areas, in one transaction. The
+    /// version becomes current when asked to or when its kind has no current version yet.
+    ///
+    /// # Errors
+    /// Any store failure; nothing is written then.
+    async fn insert_area_version(&self, version: &NewAreaVersion) -> Result<(AreaVersion, Vec<Area>), StoreError>;
+
+    /// Every area of every version, with geometry, to load the area index.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn areas(&self) -> Result<Vec<Area>, StoreError>;
+
+    /// Every version of every kind, oldest first.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn area_versions(&self) -> Result<Vec<AreaVersion>, StoreError>;
+
+    /// Makes a version the current one of its kind; `None` when there is no such version.
+    ///
+    /// # Errors
+    /// Any store failure; nothing changes then.
+    async fn activate_area_version(&self, id: VersionId) -> Result<Option<AreaVersion>, StoreError>;
+
+    /// A value that changes whenever areas or current versions change, so a running service notices an
+    /// import or activation made by another process (`qala areas …`) and reloads its area index.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn areas_revision(&self) -> Result<String, StoreError>;
 }
 
 /// Orders `pins` as `ids` (stores return rows in any order).

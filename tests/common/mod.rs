@@ -183,20 +183,9 @@ impl Server {
             .unwrap()
     }
 
-    /// Every pin id a listing returns, following `next` links.
+    /// Every pin id a `/api/v1/pins?{query}` listing returns, following `next` links.
     pub async fn list_all_ids(&self, query: &str) -> Vec<i64> {
-        let mut ids = Vec::new();
-        let mut url = self.url(&format!("/api/v1/pins?{query}"));
-        loop {
-            let r = self.client.get(&url).send().await.unwrap();
-            assert_eq!(r.status(), 200, "{url}");
-            let page: Value = r.json().await.unwrap();
-            ids.extend(page["features"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()));
-            match page["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next") {
-                Some(next) => url = next["href"].as_str().unwrap().to_owned(),
-                None => return ids,
-            }
-        }
+        self.list_all_ids_at(&format!("/api/v1/pins?{query}")).await
     }
 }
 
@@ -215,4 +204,53 @@ pub const CATEGORIES: [&str; 6] = ["pram", "wheelchair", "bicycle", "limited_mob
 
 pub async fn count_pins(pool: &PgPool) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM pins").fetch_one(pool).await.unwrap()
+}
+
+/// Runs `qala ARGS…` against the test database and returns its output.
+pub async fn qala_cli(db: &TestDb, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_qala"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .unwrap()
+}
+
+/// Waits (up to 15 s) until `check` holds, for changes a running server picks up by polling.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Area ids of the current version of a kind, from the API.
+pub async fn current_area_ids(server: &Server, kind: &str) -> Vec<i64> {
+    let (status, list) = server.get_json(&format!("/api/v1/areas?kind={kind}&current=true")).await;
+    assert_eq!(status, 200);
+    list["features"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect()
+}
+
+impl Server {
+    /// Every pin id of a listing at `path` (which already has a query), following `next` links.
+    pub async fn list_all_ids_at(&self, path: &str) -> Vec<i64> {
+        let mut ids = Vec::new();
+        let mut url = self.url(path);
+        loop {
+            let r = self.client.get(&url).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{url}");
+            let page: Value = r.json().await.unwrap();
+            ids.extend(page["features"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()));
+            match page["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next") {
+                Some(next) => url = next["href"].as_str().unwrap().to_owned(),
+                None => return ids,
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //!
 //! SQL lives in `sql/*.sql` beside this file; every value is bound, never formatted into the text.
 
+mod areas;
 mod rows;
 
 use std::str::FromStr;
@@ -12,7 +13,7 @@ use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::{Store, StoreError, in_id_order};
-use crate::domain::{NewPin, Pin, PinId, PinLocation};
+use crate::domain::{Area, AreaVersion, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
 use rows::{LocationRow, PinRow};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -104,5 +105,25 @@ impl Store for PostgisStore {
             out.push(row.try_into()?);
         }
         Ok(out)
+    }
+
+    async fn insert_area_version(&self, version: &NewAreaVersion) -> Result<(AreaVersion, Vec<Area>), StoreError> {
+        areas::insert_version(&self.pool, version).await
+    }
+
+    async fn areas(&self) -> Result<Vec<Area>, StoreError> {
+        areas::all(&self.pool).await
+    }
+
+    async fn area_versions(&self) -> Result<Vec<AreaVersion>, StoreError> {
+        areas::versions(&self.pool).await
+    }
+
+    async fn activate_area_version(&self, id: VersionId) -> Result<Option<AreaVersion>, StoreError> {
+        areas::activate(&self.pool, id).await
+    }
+
+    async fn areas_revision(&self) -> Result<String, StoreError> {
+        areas::revision(&self.pool).await
     }
 }

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Category, Pin, PinLocation, Status};
+use crate::domain::{Area, AreaNames, AreaVersion, Category, Pin, PinLocation, Status, UnknownValue};
+use crate::spatial::wkb_codec::multipolygon_from_wkb;
 use crate::store::StoreError;
 
 #[derive(sqlx::FromRow)]
@@ -28,11 +29,11 @@ pub(super) struct LocationRow {
 }
 
 pub(crate) fn category(s: &str) -> Result<Category, StoreError> {
-    s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+    s.parse().map_err(|e: UnknownValue| StoreError::Corrupt(e.0))
 }
 
 pub(crate) fn status(s: &str) -> Result<Status, StoreError> {
-    s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+    s.parse().map_err(|e: UnknownValue| StoreError::Corrupt(e.0))
 }
 
 impl TryFrom<PinRow> for Pin {
@@ -61,6 +62,73 @@ impl TryFrom<LocationRow> for PinLocation {
             category: category(&r.category)?,
             status: status(&r.status)?,
             created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct VersionRow {
+    pub id: i64,
+    pub kind: String,
+    pub number: i32,
+    pub label: String,
+    pub source_file: String,
+    pub created_at: DateTime<Utc>,
+    pub current: bool,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AreaRow {
+    pub id: i64,
+    pub wkb: Vec<u8>,
+    pub name_kk: Option<String>,
+    pub name_ru: Option<String>,
+    pub name_en: Option<String>,
+    pub label: String,
+    pub area_km2: f64,
+    pub version_id: i64,
+    pub kind: String,
+    pub number: i32,
+    pub version_label: String,
+    pub source_file: String,
+    pub created_at: DateTime<Utc>,
+    pub current: bool,
+}
+
+impl TryFrom<VersionRow> for AreaVersion {
+    type Error = StoreError;
+    fn try_from(r: VersionRow) -> Result<Self, StoreError> {
+        Ok(AreaVersion {
+            id: r.id,
+            kind: r.kind.parse().map_err(|e: UnknownValue| StoreError::Corrupt(e.0))?,
+            number: r.number,
+            label: r.label,
+            source_file: r.source_file,
+            created_at: r.created_at,
+            current: r.current,
+        })
+    }
+}
+
+impl TryFrom<AreaRow> for Area {
+    type Error = StoreError;
+    fn try_from(r: AreaRow) -> Result<Self, StoreError> {
+        let version = AreaVersion::try_from(VersionRow {
+            id: r.version_id,
+            kind: r.kind,
+            number: r.number,
+            label: r.version_label,
+            source_file: r.source_file,
+            created_at: r.created_at,
+            current: r.current,
+        })?;
+        Ok(Area {
+            id: r.id,
+            version,
+            names: AreaNames { kk: r.name_kk, ru: r.name_ru, en: r.name_en },
+            label: r.label,
+            area_km2: r.area_km2,
+            geometry: multipolygon_from_wkb(&r.wkb).map_err(|e| StoreError::Corrupt(format!("area {}: {e}", r.id)))?,
         })
     }
 }

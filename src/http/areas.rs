@@ -1,0 +1,175 @@
+//! `/api/v1/areas` and `/api/v1/point/{lon},{lat}/areas`: districts and historic-centre drafts, the pins in
+//! them, their statistics, and how two drafts differ. Everything is answered from the in-memory indexes.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use chrono::SecondsFormat;
+use serde_json::{Map, Value, json};
+
+use super::ApiError;
+use super::extract::{PinListParams, QueryPairs, area_id, base_url, lon_lat};
+use super::pins::listing;
+use super::response::geojson_response;
+use crate::domain::{Area, AreaId, AreaKind, FieldError};
+use crate::spatial::area_feature;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/areas", get(list_areas))
+        .route("/api/v1/areas/compare", get(compare_areas))
+        .route("/api/v1/areas/{id}", get(get_area))
+        .route("/api/v1/areas/{id}/pins", get(area_pins))
+        .route("/api/v1/areas/{id}/stats", get(area_stats))
+        .route("/api/v1/point/{lonlat}/areas", get(point_areas))
+}
+
+fn find(state: &AppState, raw_id: &str) -> Result<Arc<Area>, ApiError> {
+    raw_id
+        .parse::<AreaId>()
+        .ok()
+        .and_then(|id| state.areas.get(id))
+        .ok_or_else(|| ApiError::NotFound(format!("there is no area {raw_id:?}")))
+}
+
+/// `GET /api/v1/areas?kind=district|historic_centre&current=true|false`: a FeatureCollection with geometry.
+async fn list_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
+    let (mut kind, mut only_current, mut errors) = (None, false, Vec::new());
+    for (name, value) in pairs {
+        match name.as_str() {
+            "kind" => match value.parse::<AreaKind>() {
+                Ok(k) => kind = Some(k),
+                Err(e) => errors.push(FieldError::parameter("kind", e.0)),
+            },
+            "current" => match value.as_str() {
+                "true" => only_current = true,
+                "false" => only_current = false,
+                _ => errors.push(FieldError::parameter("current", "must be true or false")),
+            },
+            _ => errors.push(FieldError::parameter(&name, "unknown parameter; this listing takes kind, current")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::BadParameters(errors));
+    }
+    let features: Vec<Value> = state.areas.list(kind, only_current).iter().map(|a| area_feature(a, true)).collect();
+    let body = json!({ "type": "FeatureCollection", "numberReturned": features.len(), "features": features });
+    Ok(geojson_response(StatusCode::OK, &body, None))
+}
+
+/// `GET /api/v1/areas/{id}`: the area with its geometry.
+async fn get_area(State(state): State<AppState>, Path(raw_id): Path<String>) -> Result<Response, ApiError> {
+    let area = find(&state, &raw_id)?;
+    Ok(geojson_response(StatusCode::OK, &area_feature(&area, true), None))
+}
+
+/// `GET /api/v1/areas/{id}/pins`: the pins listing restricted to the area (exact polygon test).
+async fn area_pins(
+    State(state): State<AppState>,
+    Path(raw_id): Path<String>,
+    headers: HeaderMap,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Response, ApiError> {
+    let area = find(&state, &raw_id)?;
+    let params = PinListParams::parse_allowing(
+        pairs,
+        &["bbox", "category", "status", "near", "radius_m", "k", "limit", "cursor"],
+    )?;
+    let url = format!("{}/api/v1/areas/{}/pins", base_url(&headers), area.id);
+    listing(&state, &url, &params, Some(&area.geometry)).await
+}
+
+/// `GET /api/v1/areas/{id}/stats`: counts by category and status, density, first and last report.
+async fn area_stats(State(state): State<AppState>, Path(raw_id): Path<String>) -> Result<Response, ApiError> {
+    let area = find(&state, &raw_id)?;
+    let stats = state.pins.stats_in(&area.geometry);
+    let counts =
+        |pairs: Vec<(&str, u64)>| pairs.into_iter().map(|(k, n)| (k.to_owned(), json!(n))).collect::<Map<_, _>>();
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true));
+    let body = json!({
+        "area_id": area.id,
+        "kind": area.version.kind.as_str(),
+        "label": area.label,
+        "area_km2": area.area_km2,
+        "count": stats.count,
+        "pins_per_km2": stats.count as f64 / area.area_km2,
+        "by_category": counts(stats.by_category.iter().map(|(c, n)| (c.as_str(), *n)).collect()),
+        "by_status": counts(stats.by_status.iter().map(|(s, n)| (s.as_str(), *n)).collect()),
+        "first_report_at": when(stats.first_report_at),
+        "last_report_at": when(stats.last_report_at),
+    });
+    Ok(geojson_like_json(body))
+}
+
+/// `GET /api/v1/areas/compare?a=ID&b=ID`: for two historic-centre drafts, the pins only in A, only in B, in both.
+async fn compare_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
+    let (mut a, mut b, mut errors) = (None, None, Vec::new());
+    for (name, value) in pairs {
+        let slot = match name.as_str() {
+            "a" => &mut a,
+            "b" => &mut b,
+            _ => {
+                errors.push(FieldError::parameter(&name, "unknown parameter; compare takes a and b"));
+                continue;
+            }
+        };
+        match area_id(&name, &value) {
+            Ok(id) => *slot = Some(id),
+            Err(e) => errors.push(e),
+        }
+    }
+    for (name, slot) in [("a", &a), ("b", &b)] {
+        if slot.is_none() && !errors.iter().any(|e| e.summary().starts_with(name)) {
+            errors.push(FieldError::parameter(name, "is required: the id of a historic-centre area"));
+        }
+    }
+    let (Some(a), Some(b)) = (a, b) else { return Err(ApiError::BadParameters(errors)) };
+    if !errors.is_empty() {
+        return Err(ApiError::BadParameters(errors));
+    }
+    let (area_a, area_b) = (find(&state, &a.to_string())?, find(&state, &b.to_string())?);
+    let wrong: Vec<FieldError> = [("a", &area_a), ("b", &area_b)]
+        .into_iter()
+        .filter(|(_, area)| area.version.kind != AreaKind::HistoricCentre)
+        .map(|(name, area)| {
+            FieldError::parameter(
+                name,
+                format!("area {} is a {}, not a historic-centre version", area.id, area.version.kind),
+            )
+        })
+        .collect();
+    if !wrong.is_empty() {
+        return Err(ApiError::BadParameters(wrong));
+    }
+    let in_a = state.pins.ids_in(&area_a.geometry);
+    let in_b = state.pins.ids_in(&area_b.geometry);
+    let set_b: std::collections::BTreeSet<_> = in_b.iter().copied().collect();
+    let set_a: std::collections::BTreeSet<_> = in_a.iter().copied().collect();
+    let group = |ids: Vec<i64>| json!({ "count": ids.len(), "ids": ids });
+    let body = json!({
+        "a": area_feature(&area_a, false),
+        "b": area_feature(&area_b, false),
+        "only_a": group(set_a.difference(&set_b).copied().collect()),
+        "only_b": group(set_b.difference(&set_a).copied().collect()),
+        "both": group(set_a.intersection(&set_b).copied().collect()),
+    });
+    Ok(geojson_like_json(body))
+}
+
+/// `GET /api/v1/point/{lon},{lat}/areas`: every current area containing the point (geometry omitted;
+/// fetch `/api/v1/areas/{id}` for it).
+async fn point_areas(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+    let (lon, lat) = lon_lat("lon,lat", &raw).map_err(|e| ApiError::BadParameters(vec![e]))?;
+    let features: Vec<Value> = state.areas.containing(lon, lat).iter().map(|a| area_feature(a, false)).collect();
+    let body = json!({ "type": "FeatureCollection", "numberReturned": features.len(), "features": features });
+    Ok(geojson_response(StatusCode::OK, &body, None))
+}
+
+fn geojson_like_json(body: Value) -> Response {
+    axum::response::IntoResponse::into_response(axum::Json(body))
+}

@@ -1,0 +1,170 @@
+//! Area and distance questions over the pins index: all pins in an area, their statistics, and pins near a
+//! point in true metres.
+//!
+//! Distances: the R-tree works in degrees, which are not metres (a degree of longitude is 81 km here, one of
+//! latitude 111 km). So the tree only supplies candidates from a box that surely contains the circle, and
+//! the geodesic distance on WGS 84 filters and ranks them. For the k nearest, the k planar-nearest candidates
+//! give a radius that surely holds the k geodesic-nearest, and that radius search is then ranked exactly.
+
+use chrono::{DateTime, Utc};
+use geo::MultiPolygon;
+use rstar::AABB;
+
+use super::PinIndex;
+use super::pins::{in_area, search_envelope};
+use crate::domain::{Category, Limit, Near, NearCursor, PinFilter, PinId, PinStats, Status};
+use crate::spatial::measure::{distance_m, radius_envelope};
+
+/// One page of a distance-ordered listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearPage {
+    /// (id, distance in metres), by distance then id.
+    pub hits: Vec<(PinId, f64)>,
+    pub has_more: bool,
+}
+
+impl PinIndex {
+    /// Every pin id in `area` (inside or on its boundary), ascending.
+    pub fn ids_in(&self, area: &MultiPolygon<f64>) -> Vec<PinId> {
+        let inner = self.read();
+        let search = search_envelope(&PinFilter::default(), Some(area));
+        let mut ids: Vec<PinId> = inner
+            .candidates(&search, &PinFilter::default(), PinId::MIN)
+            .iter()
+            .filter(|e| in_area(area, e))
+            .map(|e| e.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Counts by category and status and the first and last report time of the pins in `area`.
+    pub fn stats_in(&self, area: &MultiPolygon<f64>) -> PinStats {
+        let inner = self.read();
+        let search = search_envelope(&PinFilter::default(), Some(area));
+        let mut by_category = Category::ALL.map(|c| (c, 0_u64));
+        let mut by_status = Status::ALL.map(|s| (s, 0_u64));
+        let (mut count, mut first, mut last) = (0_u64, i64::MAX, i64::MIN);
+        for e in inner.candidates(&search, &PinFilter::default(), PinId::MIN).iter().filter(|e| in_area(area, e)) {
+            count += 1;
+            if let Some(slot) = by_category.iter_mut().find(|(c, _)| *c == e.category) {
+                slot.1 += 1;
+            }
+            if let Some(slot) = by_status.iter_mut().find(|(s, _)| *s == e.status) {
+                slot.1 += 1;
+            }
+            first = first.min(e.created_at_us);
+            last = last.max(e.created_at_us);
+        }
+        let at = |us: i64| (count > 0).then(|| DateTime::<Utc>::from_timestamp_micros(us)).flatten();
+        PinStats {
+            count,
+            by_category: by_category.to_vec(),
+            by_status: by_status.to_vec(),
+            first_report_at: at(first),
+            last_report_at: at(last),
+        }
+    }
+
+    /// Pins near a point, by geodesic distance then id, after `cursor`, at most `limit`, also matching
+    /// `filter` and lying in `area` when given.
+    pub fn near_page(
+        &self,
+        filter: &PinFilter,
+        area: Option<&MultiPolygon<f64>>,
+        near: &Near,
+        cursor: Option<NearCursor>,
+        limit: Limit,
+    ) -> NearPage {
+        let mut hits = self.near_all(filter, area, near);
+        if let Some(c) = cursor {
+            hits.retain(|&(id, d)| (d, id) > (c.distance_m, c.id));
+        }
+        let has_more = hits.len() > limit.get();
+        hits.truncate(limit.get());
+        NearPage { hits, has_more }
+    }
+
+    /// Every hit of a near query, ranked.
+    fn near_all(&self, filter: &PinFilter, area: Option<&MultiPolygon<f64>>, near: &Near) -> Vec<(PinId, f64)> {
+        let centre = (near.lon, near.lat);
+        let inner = self.read();
+        let matches = |e: &super::pins::Entry| {
+            filter.matches_attributes(e.category, e.status)
+                && filter.bbox.is_none_or(|b| {
+                    (b.min_lon..=b.max_lon).contains(&e.point[0]) && (b.min_lat..=b.max_lat).contains(&e.point[1])
+                })
+                && area.is_none_or(|a| in_area(a, e))
+        };
+        // The search radius: the one asked for, or for k nearest the farthest of the k planar-nearest
+        // matching pins (capped by the radius when both are given).
+        let radius = match near.k {
+            Some(k) => {
+                let kth = inner
+                    .tree
+                    .nearest_neighbor_iter(&[near.lon, near.lat])
+                    .filter(|e| matches(e))
+                    .take(k)
+                    .map(|e| distance_m(centre, (e.point[0], e.point[1])))
+                    .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d))));
+                match (kth, near.radius_m) {
+                    (None, _) => return Vec::new(),
+                    (Some(d), Some(r)) => d.min(r),
+                    (Some(d), None) => d,
+                }
+            }
+            None => near.radius_m.unwrap_or(0.0),
+        };
+        let [x0, y0, x1, y1] = radius_envelope(centre, radius);
+        let search = AABB::from_corners([x0, y0], [x1, y1]);
+        let mut hits: Vec<(PinId, f64)> = inner
+            .tree
+            .locate_in_envelope_intersecting(&search)
+            .filter(|e| matches(e))
+            .map(|e| (e.id, distance_m(centre, (e.point[0], e.point[1]))))
+            .filter(|&(_, d)| d <= radius)
+            .collect();
+        hits.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        if let Some(k) = near.k {
+            hits.truncate(k);
+        }
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::PinLocation;
+    use geo::polygon;
+
+    fn loc(id: PinId, lon: f64, lat: f64) -> PinLocation {
+        PinLocation { id, lon, lat, category: Category::Pram, status: Status::New, created_at: Utc::now() }
+    }
+
+    #[test]
+    fn polygon_membership_includes_the_boundary_and_respects_holes() {
+        let index = PinIndex::default();
+        index.load(&[loc(1, 0.5, 0.5), loc(2, 0.0, 0.5), loc(3, 2.0, 2.0), loc(4, 0.25, 0.25)]);
+        let square = polygon!(
+            exterior: [(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)],
+            interiors: [[(x: 0.2, y: 0.2), (x: 0.3, y: 0.2), (x: 0.3, y: 0.3), (x: 0.2, y: 0.3), (x: 0.2, y: 0.2)]],
+        );
+        let area = MultiPolygon(vec![square]);
+        assert_eq!(index.ids_in(&area), vec![1, 2]);
+        let stats = index.stats_in(&area);
+        assert_eq!(stats.count, 2);
+        assert_eq!(stats.by_category[0], (Category::Pram, 2));
+    }
+
+    #[test]
+    fn k_nearest_ranks_by_metres_not_degrees() {
+        let index = PinIndex::default();
+        // At 43° N, 0.010° of longitude (813 m) is shorter than 0.008° of latitude (889 m): nearer in metres
+        // but farther in degrees.
+        index.load(&[loc(1, 76.95, 43.248), loc(2, 76.96, 43.24)]);
+        let near = Near { lon: 76.95, lat: 43.24, radius_m: None, k: Some(1) };
+        let page = index.near_page(&PinFilter::default(), None, &near, None, Limit::default());
+        assert_eq!(page.hits.iter().map(|h| h.0).collect::<Vec<_>>(), vec![2]);
+    }
+}
