@@ -103,35 +103,26 @@ async fn area_stats(State(state): State<AppState>, Path(raw_id): Path<String>) -
         "first_report_at": when(stats.first_report_at),
         "last_report_at": when(stats.last_report_at),
     });
-    Ok(geojson_like_json(body))
+    Ok(json_response(body))
 }
 
 /// `GET /api/v1/areas/compare?a=ID&b=ID`: for two historic-centre drafts, the pins only in A, only in B, in both.
 async fn compare_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
-    let (mut a, mut b, mut errors) = (None, None, Vec::new());
+    let (mut a, mut b, mut errors) = (Err(missing("a")), Err(missing("b")), Vec::new());
     for (name, value) in pairs {
-        let slot = match name.as_str() {
-            "a" => &mut a,
-            "b" => &mut b,
-            _ => {
-                errors.push(FieldError::parameter(&name, "unknown parameter; compare takes a and b"));
-                continue;
-            }
-        };
-        match area_id(&name, &value) {
-            Ok(id) => *slot = Some(id),
-            Err(e) => errors.push(e),
+        match name.as_str() {
+            "a" => a = area_id("a", &value),
+            "b" => b = area_id("b", &value),
+            _ => errors.push(FieldError::parameter(&name, "unknown parameter; compare takes a and b")),
         }
     }
-    for (name, slot) in [("a", &a), ("b", &b)] {
-        if slot.is_none() && !errors.iter().any(|e| e.summary().starts_with(name)) {
-            errors.push(FieldError::parameter(name, "is required: the id of a historic-centre area"));
+    let (a, b) = match (a, b) {
+        (Ok(a), Ok(b)) if errors.is_empty() => (a, b),
+        (a, b) => {
+            errors.extend(a.err().into_iter().chain(b.err()));
+            return Err(ApiError::BadParameters(errors));
         }
-    }
-    let (Some(a), Some(b)) = (a, b) else { return Err(ApiError::BadParameters(errors)) };
-    if !errors.is_empty() {
-        return Err(ApiError::BadParameters(errors));
-    }
+    };
     let (area_a, area_b) = (find(&state, &a.to_string())?, find(&state, &b.to_string())?);
     let wrong: Vec<FieldError> = [("a", &area_a), ("b", &area_b)]
         .into_iter()
@@ -158,7 +149,7 @@ async fn compare_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPa
         "only_b": group(set_b.difference(&set_a).copied().collect()),
         "both": group(set_a.intersection(&set_b).copied().collect()),
     });
-    Ok(geojson_like_json(body))
+    Ok(json_response(body))
 }
 
 /// `GET /api/v1/point/{lon},{lat}/areas`: every current area containing the point (geometry omitted;
@@ -170,6 +161,11 @@ async fn point_areas(State(state): State<AppState>, Path(raw): Path<String>) -> 
     Ok(geojson_response(StatusCode::OK, &body, None))
 }
 
-fn geojson_like_json(body: Value) -> Response {
+fn missing(name: &str) -> FieldError {
+    FieldError::parameter(name, "is required: the id of a historic-centre area")
+}
+
+/// A plain JSON document (statistics, comparisons: not GeoJSON).
+fn json_response(body: Value) -> Response {
     axum::response::IntoResponse::into_response(axum::Json(body))
 }

@@ -23,5 +23,10 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> 
         return Err(ApiError::NotReady);
     }
     state.store.ping().await?;
-    Ok(Json(json!({ "status": "ready", "store": state.store.kind(), "pins": state.pins.len() })))
+    Ok(Json(json!({
+        "status": "ready",
+        "store": state.store.kind(),
+        "pins": state.pins.len(),
+        "areas": state.areas.list(None, false).len(),
+    })))
 }
