@@ -21,13 +21,17 @@ pub enum Command {
     Areas(AreasArgs),
 }
 
-/// Where the store of record is.
+/// Where the store of record is: PostGIS when `DATABASE_URL` is set, else the embedded GeoPackage file.
 #[derive(Debug, Args)]
 pub struct StoreArgs {
     /// PostgreSQL URL of the store of record, e.g. postgres://postgres@127.0.0.1:5432/qala. PostGIS must be
-    /// installed on that server; the schema is created on first use.
+    /// installed on that server; the schema is created on first use. Without it, the embedded store is used.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+
+    /// The embedded store: a GeoPackage file, created on first use (used when no DATABASE_URL is given).
+    #[arg(long = "store", env = "QALA_STORE", default_value = "data/qala.gpkg")]
+    pub store_path: std::path::PathBuf,
 
     /// Largest number of connections to PostgreSQL.
     #[arg(long, env = "QALA_DB_MAX_CONNECTIONS", default_value_t = 16)]

@@ -8,11 +8,11 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{Server, TestDb, current_area_ids, eventually, qala_cli};
+use common::{Server, StoreKind, TestStore, all_pins, current_area_ids, eventually, postgis_pins_in, qala_cli};
 use serde_json::{Value, json};
 
-fn workdir(db: &TestDb) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(&db.name);
+fn workdir(store: &TestStore) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("import").join(&store.name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -37,15 +37,22 @@ fn ogr2ogr(args: &[&str]) {
     assert!(status.success(), "ogr2ogr {args:?}");
 }
 
-async fn versions(db: &TestDb) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM area_versions").fetch_one(&db.pool().await).await.unwrap()
+async fn versions(store: &TestStore) -> i64 {
+    store.scalar("SELECT count(*) FROM area_versions").await
 }
 
-#[tokio::test]
-async fn two_historic_centre_drafts_are_imported_activated_and_compared() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db).await;
-    let dir = workdir(&db);
+/// The id of the first area an import printed (`  area   12  …`).
+fn imported_area_id(stdout: &str) -> i64 {
+    stdout
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("area ").and_then(|r| r.split_whitespace().next()?.parse().ok()))
+        .unwrap_or_else(|| panic!("no area id in {stdout}"))
+}
+
+async fn two_historic_centre_drafts_are_imported_activated_and_compared(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
+    let dir = workdir(&store);
     let shipped = current_area_ids(&server, "historic_centre").await;
     assert_eq!(shipped.len(), 1);
 
@@ -55,19 +62,20 @@ async fn two_historic_centre_drafts_are_imported_activated_and_compared() {
     }
     let wider = [(76.930, 43.248), (76.975, 43.248), (76.975, 43.275), (76.930, 43.275), (76.930, 43.248)];
     let file = write(&dir, "draft-2026-11.geojson", &outline("Draft November", &wider));
-    let out = qala_cli(&db, &["areas", "import", &file, "--kind", "historic_centre", "--label", "Draft 2026-11"]).await;
+    let out =
+        qala_cli(&store, &["areas", "import", &file, "--kind", "historic_centre", "--label", "Draft 2026-11"]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("version 2") && stdout.contains("not current"), "{stdout}");
 
-    let new_id: i64 = sqlx::query_scalar("SELECT max(id) FROM areas").fetch_one(&db.pool().await).await.unwrap();
+    let new_id = imported_area_id(&stdout);
     eventually("the running service lists the new draft", || async {
         server.get_json("/api/v1/areas?kind=historic_centre").await.1["features"].as_array().unwrap().len() == 2
     })
     .await;
     assert_eq!(current_area_ids(&server, "historic_centre").await, shipped, "importing a draft does not activate it");
 
-    let out = qala_cli(&db, &["areas", "activate", &new_id.to_string()]).await;
+    let out = qala_cli(&store, &["areas", "activate", &new_id.to_string()]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     eventually("the running service sees the activation", || async {
         current_area_ids(&server, "historic_centre").await == vec![new_id]
@@ -81,22 +89,13 @@ async fn two_historic_centre_drafts_are_imported_activated_and_compared() {
     let old = shipped[0];
     let (status, cmp) = server.get_json(&format!("/api/v1/areas/compare?a={old}&b={new_id}")).await;
     assert_eq!(status, 200);
-    let pool = db.pool().await;
-    let inside = |id: i64| {
-        let pool = pool.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT p.id FROM pins p JOIN areas a ON ST_Intersects(a.geom, p.geom) WHERE a.id = $1",
-            )
-            .bind(id)
-            .fetch_all(&pool)
-            .await
-            .unwrap()
-            .into_iter()
-            .collect::<BTreeSet<i64>>()
-        }
+    let pins = all_pins(&server).await;
+    let geometry = |id: i64| {
+        let server = &server;
+        async move { server.get_json(&format!("/api/v1/areas/{id}")).await.1["geometry"].clone() }
     };
-    let (a, b) = (inside(old).await, inside(new_id).await);
+    let a: BTreeSet<i64> = postgis_pins_in(&store, &pins, &geometry(old).await).await;
+    let b: BTreeSet<i64> = postgis_pins_in(&store, &pins, &geometry(new_id).await).await;
     let group =
         |key: &str| -> Vec<i64> { cmp[key]["ids"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect() };
     assert_eq!(group("only_a"), a.difference(&b).copied().collect::<Vec<_>>());
@@ -106,11 +105,10 @@ async fn two_historic_centre_drafts_are_imported_activated_and_compared() {
     assert!(!group("only_b").is_empty() && !group("both").is_empty(), "{cmp}");
 }
 
-#[tokio::test]
-async fn districts_reimported_in_other_crss_and_as_shapefile_become_new_versions() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db).await;
-    let dir = workdir(&db);
+async fn districts_reimported_in_other_crss_and_as_shapefile_become_new_versions(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
+    let dir = workdir(&store);
     let original = server.get_json("/api/v1/areas?kind=district").await.1;
     let km2 = |list: &Value| -> Vec<(String, f64)> {
         let mut v: Vec<(String, f64)> = list["features"]
@@ -130,7 +128,7 @@ async fn districts_reimported_in_other_crss_and_as_shapefile_become_new_versions
     ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:32643", utm.to_str().unwrap(), src]);
     ogr2ogr(&["-f", "ESRI Shapefile", "-t_srs", "EPSG:3857", "-lco", "ENCODING=UTF-8", shp.to_str().unwrap(), src]);
     for (n, file) in [utm, shp].iter().enumerate() {
-        let out = qala_cli(&db, &["areas", "import", file.to_str().unwrap(), "--kind", "district"]).await;
+        let out = qala_cli(&store, &["areas", "import", file.to_str().unwrap(), "--kind", "district"]).await;
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let expected_version = n as i64 + 2;
         eventually("the new district version is current", || async {
@@ -148,11 +146,10 @@ async fn districts_reimported_in_other_crss_and_as_shapefile_become_new_versions
     assert_eq!(all["features"].as_array().unwrap().len(), 24, "old versions are kept");
 }
 
-#[tokio::test]
-async fn bad_files_are_rejected_whole_naming_the_feature_and_write_nothing() {
-    let db = TestDb::create().await;
-    let _server = Server::start(&db).await;
-    let dir = workdir(&db);
+async fn bad_files_are_rejected_whole_naming_the_feature_and_write_nothing(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let _server = Server::start(&store).await;
+    let dir = workdir(&store);
     let good = [(76.93, 43.25), (76.96, 43.25), (76.96, 43.27), (76.93, 43.27), (76.93, 43.25)];
     let bow_tie = [(76.93, 43.25), (76.96, 43.27), (76.96, 43.25), (76.93, 43.27), (76.93, 43.25)];
     let two = |second: Value| {
@@ -191,8 +188,8 @@ async fn bad_files_are_rejected_whole_naming_the_feature_and_write_nothing() {
         let file = write(&dir, &format!("{}.geojson", name.replace(' ', "_")), &content);
         let mut args = vec!["areas", "import", file.as_str(), "--kind", "historic_centre"];
         args.extend(extra);
-        let before = versions(&db).await;
-        let out = qala_cli(&db, &args).await;
+        let before = versions(&store).await;
+        let out = qala_cli(&store, &args).await;
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{name}: accepted");
         assert!(stderr.contains(must_mention), "{name}: the error names {must_mention:?}: {stderr}");
@@ -200,11 +197,17 @@ async fn bad_files_are_rejected_whole_naming_the_feature_and_write_nothing() {
             assert!(stderr.contains("feature 2 of 2"), "{name}: the error names the feature by index: {stderr}");
         }
         assert!(stderr.contains("nothing was imported"), "{name}: {stderr}");
-        assert_eq!(versions(&db).await, before, "{name}: nothing written");
+        assert_eq!(versions(&store).await, before, "{name}: nothing written");
     }
-    let out = qala_cli(&db, &["areas", "import", "/nonexistent/file.geojson", "--kind", "district"]).await;
+    let out = qala_cli(&store, &["areas", "import", "/nonexistent/file.geojson", "--kind", "district"]).await;
     assert!(!out.status.success());
-    let out = qala_cli(&db, &["areas", "activate", "99999"]).await;
+    let out = qala_cli(&store, &["areas", "activate", "99999"]).await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("99999"));
 }
+
+on_both_stores!(
+    two_historic_centre_drafts_are_imported_activated_and_compared,
+    districts_reimported_in_other_crss_and_as_shapefile_become_new_versions,
+    bad_files_are_rejected_whole_naming_the_feature_and_write_nothing
+);

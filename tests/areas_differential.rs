@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{CATEGORIES, Server, TestDb};
+use common::{CATEGORIES, Server, StoreKind, TestStore};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
@@ -65,9 +65,9 @@ fn set(v: Vec<i64>) -> BTreeSet<i64> {
 
 #[tokio::test]
 async fn area_radius_knn_and_point_answers_match_postgis() {
-    let db = TestDb::create().await;
-    let mut server = Server::start(&db).await;
-    let pool = db.pool().await;
+    let store = TestStore::new(StoreKind::Postgis).await;
+    let mut server = Server::start(&store).await;
+    let pool = store.postgis().pool().await;
     let mut rng = StdRng::seed_from_u64(1868);
     let points = seed(&pool, &mut rng).await;
     server.restart().await;

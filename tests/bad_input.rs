@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{REPUBLIC_SQUARE, Server, TestDb, count_pins, report};
+use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, count_pins, report};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -267,10 +267,9 @@ fn body_cases() -> Vec<Case> {
     cases
 }
 
-#[tokio::test]
-async fn bad_reports_are_refused_and_write_nothing() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db).await;
+async fn bad_reports_are_refused_and_write_nothing(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
     for c in body_cases() {
         let mut req = server.client.post(server.url("/api/v1/pins")).body(c.body.clone());
         if let Some(ct) = c.content_type {
@@ -288,14 +287,13 @@ async fn bad_reports_are_refused_and_write_nothing() {
             assert!(errors.iter().any(|e| e["pointer"] == pointer), "{}: {pointer} not named in {p}", c.name);
         }
     }
-    assert_nothing_written(&server, &db).await;
+    assert_nothing_written(&server, &store).await;
 }
 
 /// A body over the limit sent chunked (no Content-Length to check up front) is cut off at 64 KiB.
-#[tokio::test]
-async fn an_oversize_chunked_body_is_413() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db).await;
+async fn an_oversize_chunked_body_is_413(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
     let addr = server.base.trim_start_matches("http://").to_owned();
     let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let chunk = "x".repeat(8192);
@@ -311,13 +309,12 @@ async fn an_oversize_chunked_body_is_413() {
     stream.read_to_string(&mut response).await.unwrap();
     assert!(response.starts_with("HTTP/1.1 413"), "{response}");
     assert!(response.contains("application/problem+json"), "{response}");
-    assert_nothing_written(&server, &db).await;
+    assert_nothing_written(&server, &store).await;
 }
 
-#[tokio::test]
-async fn bad_listing_parameters_are_400_and_name_the_parameter() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db).await;
+async fn bad_listing_parameters_are_400_and_name_the_parameter(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
     let cases = [
         ("bbox=1,2,3", "bbox"),
         ("bbox=1,2,3,4,5", "bbox"),
@@ -348,10 +345,9 @@ async fn bad_listing_parameters_are_400_and_name_the_parameter() {
     }
 }
 
-#[tokio::test]
-async fn unknown_routes_and_methods_are_problems() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db).await;
+async fn unknown_routes_and_methods_are_problems(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
     for path in ["/", "/api/v1/nothing", "/api/v2/pins"] {
         let r = server.get(path).await;
         assert_eq!(r.status(), 404, "{path}");
@@ -360,16 +356,21 @@ async fn unknown_routes_and_methods_are_problems() {
     let r = server.client.delete(server.url("/api/v1/pins")).send().await.unwrap();
     assert_eq!(r.status(), 405);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
-    assert_nothing_written(&server, &db).await;
+    assert_nothing_written(&server, &store).await;
 }
 
-async fn assert_nothing_written(server: &Server, db: &TestDb) {
-    let pool = db.pool().await;
-    assert_eq!(count_pins(&pool).await, 0, "the store holds no pin");
-    let contacts: i64 = sqlx::query_scalar("SELECT count(*) FROM pin_contacts").fetch_one(&pool).await.unwrap();
-    assert_eq!(contacts, 0);
+async fn assert_nothing_written(server: &Server, store: &TestStore) {
+    assert_eq!(count_pins(store).await, 0, "the store holds no pin");
+    assert_eq!(store.scalar("SELECT count(*) FROM pin_contacts").await, 0);
     assert!(server.list_all_ids("limit=10000").await.is_empty(), "the index holds no pin");
     let (_, ready) = server.get_json("/readyz").await;
     assert_eq!(ready["pins"], 0);
     assert!(!server.log().contains("panicked"), "no panic in the log");
 }
+
+on_both_stores!(
+    bad_reports_are_refused_and_write_nothing,
+    an_oversize_chunked_body_is_413,
+    bad_listing_parameters_are_400_and_name_the_parameter,
+    unknown_routes_and_methods_are_problems
+);

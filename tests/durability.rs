@@ -8,16 +8,14 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{REPUBLIC_SQUARE, Server, TestDb, report};
+use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, report};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
-#[tokio::test]
-async fn a_kill_9_loses_no_acknowledged_pin() {
-    let db = TestDb::create().await;
-    let mut server = Server::start(&db).await;
-    let pool = db.pool().await;
+async fn a_kill_9_loses_no_acknowledged_pin(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let mut server = Server::start(&store).await;
     let mut rng = StdRng::seed_from_u64(7);
     let acknowledged: Arc<Mutex<BTreeSet<i64>>> = Arc::default();
 
@@ -31,7 +29,7 @@ async fn a_kill_9_loses_no_acknowledged_pin() {
     for round in 0..10 {
         server.restart().await;
         let acked = acknowledged.lock().unwrap().clone();
-        check(&server, &pool, &acked, round).await;
+        check(&server, &store, &acked, round).await;
 
         // Eight writers, then a SIGKILL at a random moment while they write.
         let mut writers = Vec::new();
@@ -67,13 +65,12 @@ async fn a_kill_9_loses_no_acknowledged_pin() {
     }
     server.restart().await;
     let acked = acknowledged.lock().unwrap().clone();
-    check(&server, &pool, &acked, 10).await;
+    check(&server, &store, &acked, 10).await;
     assert!(acked.len() > 50, "the writers got acknowledgements ({})", acked.len());
 }
 
-async fn check(server: &Server, pool: &sqlx::PgPool, acknowledged: &BTreeSet<i64>, round: usize) {
-    let stored: BTreeSet<i64> =
-        sqlx::query_scalar::<_, i64>("SELECT id FROM pins").fetch_all(pool).await.unwrap().into_iter().collect();
+async fn check(server: &Server, store: &TestStore, acknowledged: &BTreeSet<i64>, round: usize) {
+    let stored: BTreeSet<i64> = store.pin_ids().await.into_iter().collect();
     let missing: Vec<_> = acknowledged.difference(&stored).collect();
     assert!(missing.is_empty(), "round {round}: acknowledged but not stored: {missing:?}");
     let indexed: BTreeSet<i64> = server.list_all_ids("limit=10000").await.into_iter().collect();
@@ -85,3 +82,5 @@ async fn check(server: &Server, pool: &sqlx::PgPool, acknowledged: &BTreeSet<i64
         assert_eq!(server.get(&format!("/api/v1/pins/{last}")).await.status(), 200);
     }
 }
+
+on_both_stores!(a_kill_9_loses_no_acknowledged_pin);

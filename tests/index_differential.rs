@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{CATEGORIES, Server, TestDb, report};
+use common::{CATEGORIES, Server, StoreKind, TestStore, report};
 use futures_util::StreamExt;
 use qala::spatial::ServiceArea;
 use rand::rngs::StdRng;
@@ -60,9 +60,9 @@ async fn postgis_ids(pool: &PgPool, b: [f64; 4], category: Option<&str>) -> BTre
 
 #[tokio::test]
 async fn bbox_answers_match_postgis_st_intersects() {
-    let db = TestDb::create().await;
-    let mut server = Server::start(&db).await;
-    let pool = db.pool().await;
+    let store = TestStore::new(StoreKind::Postgis).await;
+    let mut server = Server::start(&store).await;
+    let pool = store.postgis().pool().await;
     let mut rng = StdRng::seed_from_u64(20181);
 
     // 3,000 pins written straight to PostGIS, then a restart: the index is bulk-loaded from the store.

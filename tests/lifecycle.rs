@@ -3,40 +3,93 @@
 
 mod common;
 
-use common::{Server, TestDb};
+use common::{Server, StoreKind, TestStore};
 
-#[tokio::test]
-async fn health_readiness_and_graceful_shutdown() {
-    let db = TestDb::create().await;
-    let mut server = Server::start(&db).await;
+async fn health_readiness_and_graceful_shutdown(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let mut server = Server::start(&store).await;
     let (status, health) = server.get_json("/healthz").await;
     assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
     let (status, ready) = server.get_json("/readyz").await;
     assert_eq!(status, 200);
-    assert_eq!(ready["store"], "postgis");
+    assert_eq!(ready["store"], if kind == StoreKind::Postgis { "postgis" } else { "gpkg" });
     let exit = server.terminate().await;
     assert!(exit.success(), "SIGTERM ends qala cleanly: {exit:?}");
     assert!(server.log().contains("shutting down"));
 }
 
+async fn serve(env: &[(&str, &str)]) -> std::process::Output {
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_qala"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .envs(env.iter().copied())
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .output();
+    tokio::time::timeout(std::time::Duration::from_secs(30), child).await.expect("qala should have exited").unwrap()
+}
+
+fn assert_one_line_error(output: &std::process::Output, mentions: &[&str]) {
+    assert!(!output.status.success(), "qala should refuse to start");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr.lines().find(|l| l.starts_with("qala: error:")).unwrap_or_else(|| panic!("{stderr}"));
+    for m in mentions {
+        assert!(line.contains(m), "{m:?} not in {line:?}");
+    }
+}
+
 #[tokio::test]
 async fn an_unreachable_database_is_a_one_line_error_and_a_failed_exit() {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_qala"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/none")
-        .output()
-        .await
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.lines().any(|l| l.starts_with("qala: error:")), "{stderr}");
-
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_qala"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env_remove("DATABASE_URL")
-        .output()
-        .await
-        .unwrap();
-    assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("DATABASE_URL"));
+    let output = serve(&[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/none")]).await;
+    assert_one_line_error(&output, &[]);
 }
+
+/// Bad embedded stores: a clear one-line error naming the file and the reason, a failed exit, and the
+/// file exactly as it was.
+#[tokio::test]
+async fn unusable_geopackages_are_refused_at_start_and_left_untouched() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bad-stores-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let text = dir.join("notes.gpkg");
+    std::fs::write(&text, "these are meeting notes, not a GeoPackage\n".repeat(50)).unwrap();
+    let foreign = dir.join("foreign.gpkg");
+    let status = std::process::Command::new("ogr2ogr")
+        .args([
+            "-f",
+            "GPKG",
+            foreign.to_str().unwrap(),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/data/almaty_districts.geojson"),
+        ])
+        .status()
+        .expect("ogr2ogr (Debian gdal-bin) is needed; ./scripts/test installs it");
+    assert!(status.success());
+    let plain_sqlite = dir.join("plain.gpkg");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", plain_sqlite.display())).await.unwrap();
+    sqlx::query("CREATE TABLE t (x)").execute(&pool).await.unwrap();
+    pool.close().await;
+
+    for (path, reason) in
+        [(&text, "not a GeoPackage"), (&foreign, "not a qala store"), (&plain_sqlite, "not a GeoPackage")]
+    {
+        let before = std::fs::read(path).unwrap();
+        let output = serve(&[("QALA_STORE", path.to_str().unwrap()), ("DATABASE_URL", "")]).await;
+        assert_one_line_error(&output, &[path.to_str().unwrap(), reason]);
+        assert_eq!(std::fs::read(path).unwrap(), before, "{} untouched", path.display());
+    }
+    let missing = dir.join("no-such-dir").join("qala.gpkg");
+    let output = serve(&[("QALA_STORE", missing.to_str().unwrap()), ("DATABASE_URL", "")]).await;
+    assert_one_line_error(&output, &[missing.to_str().unwrap(), "does not exist"]);
+    assert!(!missing.exists());
+
+    // A read-only directory. Root ignores permission bits, so the test makes the directory immutable
+    // another way when it runs as root: a read-only bind is not available, so it uses a file in place
+    // of the directory, which no user can create entries in.
+    let not_a_dir = dir.join("a-file");
+    std::fs::write(&not_a_dir, b"x").unwrap();
+    let inside = not_a_dir.join("qala.gpkg");
+    let output = serve(&[("QALA_STORE", inside.to_str().unwrap()), ("DATABASE_URL", "")]).await;
+    assert_one_line_error(&output, &[inside.to_str().unwrap()]);
+}
+
+on_both_stores!(health_readiness_and_graceful_shutdown);

@@ -5,14 +5,13 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{CATEGORIES, REPUBLIC_SQUARE, Server, TestDb, count_pins, report};
+use common::{CATEGORIES, REPUBLIC_SQUARE, Server, StoreKind, TestStore, count_pins, report};
 use futures_util::StreamExt;
 use serde_json::Value;
 
-#[tokio::test]
-async fn a_report_is_created_read_back_and_listed() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db).await;
+async fn a_report_is_created_read_back_and_listed(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
     let (lon, lat) = REPUBLIC_SQUARE;
 
     let r = server.post_pin(&report(lon, lat, "wheelchair", "  Kerb without a ramp at the crossing  ")).await;
@@ -42,13 +41,12 @@ async fn a_report_is_created_read_back_and_listed() {
 
     let (_, elsewhere) = server.get_json("/api/v1/pins?bbox=76.80,43.30,76.81,43.31").await;
     assert_eq!(elsewhere["features"], serde_json::json!([]));
-    assert_eq!(count_pins(&db.pool().await).await, 1);
+    assert_eq!(count_pins(&store).await, 1);
 }
 
-#[tokio::test]
-async fn unknown_ids_are_404_problems() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db).await;
+async fn unknown_ids_are_404_problems(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
     for path in ["/api/v1/pins/1", "/api/v1/pins/999999999", "/api/v1/pins/abc", "/api/v1/pins/-1"] {
         let r = server.get(path).await;
         assert_eq!(r.status(), 404, "{path}");
@@ -61,10 +59,9 @@ async fn unknown_ids_are_404_problems() {
 
 /// 1,000 pins paged through with an odd page size: every pin exactly once, in ascending id order, with and
 /// without a bbox and filters; the default and the largest page size.
-#[tokio::test]
-async fn paging_through_1000_pins_has_no_duplicates_or_gaps() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db).await;
+async fn paging_through_1000_pins_has_no_duplicates_or_gaps(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
     let created: Vec<(i64, f64, &str)> = futures_util::stream::iter(0..1000)
         .map(|i| {
             let server = &server;
@@ -108,3 +105,9 @@ async fn paging_through_1000_pins_has_no_duplicates_or_gaps() {
     let (_, big) = server.get_json("/api/v1/pins?limit=10000").await;
     assert_eq!(big["numberReturned"], 1000);
 }
+
+on_both_stores!(
+    a_report_is_created_read_back_and_listed,
+    unknown_ids_are_404_problems,
+    paging_through_1000_pins_has_no_duplicates_or_gaps
+);

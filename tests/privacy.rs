@@ -3,13 +3,12 @@
 
 mod common;
 
-use common::{REPUBLIC_SQUARE, Server, TestDb};
+use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore};
 use serde_json::json;
 
-#[tokio::test]
-async fn contact_is_stored_privately_and_never_published_or_logged() {
-    let db = TestDb::create().await;
-    let server = Server::start_with_log(&db, "debug,hyper=info,h2=info").await;
+async fn contact_is_stored_privately_and_never_published_or_logged(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start_with_log(&store, "debug,hyper=info,h2=info").await;
     let contacts = ["aigerim.secret@example.kz", "+7 701 555 12 34"];
     let mut ids = Vec::new();
     for contact in contacts {
@@ -34,15 +33,16 @@ async fn contact_is_stored_privately_and_never_published_or_logged() {
     }
     assert!(server.log().contains("pin created"), "the log was written at debug level");
 
-    let pool = db.pool().await;
-    let stored: Vec<String> =
-        sqlx::query_scalar("SELECT contact FROM pin_contacts ORDER BY pin_id").fetch_all(&pool).await.unwrap();
-    assert_eq!(stored, contacts);
-    let public_columns: Vec<String> = sqlx::query_scalar(
-        "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'pins' ORDER BY 1",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let q = "SELECT contact FROM pin_contacts ORDER BY pin_id";
+    assert_eq!(store.strings(q, q).await, contacts);
+    let public_columns = store
+        .strings(
+            "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'pins' ORDER BY 1",
+            "SELECT name FROM pragma_table_info('pins') ORDER BY 1",
+        )
+        .await;
+    assert!(public_columns.contains(&"description".to_owned()), "{public_columns:?}");
     assert!(!public_columns.iter().any(|c| c.contains("contact")), "{public_columns:?}");
 }
+
+on_both_stores!(contact_is_stored_privately_and_never_published_or_logged);

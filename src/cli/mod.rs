@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use crate::config::{Cli, Command, StoreArgs};
 use crate::store::Store;
+use crate::store::gpkg::GpkgStore;
 use crate::store::postgis::PostgisStore;
 
 /// Parses arguments, sets up logging and runs the chosen subcommand. Errors end in one line on standard
@@ -67,12 +68,16 @@ pub enum CliError {
 /// # Errors
 /// When no store is configured or it cannot be opened.
 pub async fn open_store(args: &StoreArgs) -> Result<Arc<dyn Store>, CliError> {
-    let url = args.database_url.as_deref().ok_or_else(|| {
-        CliError::Usage(
-            "DATABASE_URL is not set: give a postgres:// URL (e.g. postgres://postgres@127.0.0.1:5432/qala)".into(),
-        )
-    })?;
-    let store = PostgisStore::connect(url, args.max_connections).await?;
-    tracing::info!(store = "postgis", "store connected, schema up to date");
-    Ok(Arc::new(store))
+    match args.database_url.as_deref().filter(|u| !u.is_empty()) {
+        Some(url) => {
+            let store = PostgisStore::connect(url, args.max_connections).await?;
+            tracing::info!(store = "postgis", "store connected, schema up to date");
+            Ok(Arc::new(store))
+        }
+        None => {
+            let store = GpkgStore::open(&args.store_path).await?;
+            tracing::info!(store = "gpkg", path = %args.store_path.display(), "store opened, schema up to date");
+            Ok(Arc::new(store))
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! Named `spatial`, not `geo`, so it never shadows the `geo` crate.
 
 mod geojson_out;
+pub mod gpkg_blob;
 pub mod import;
 pub mod measure;
 mod search_area;

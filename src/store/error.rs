@@ -11,6 +11,9 @@ pub enum StoreError {
     /// Applying the schema failed at start.
     #[error("applying the store schema failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The store cannot be opened: the file or database is not one qala can use. Nothing was changed.
+    #[error("{path}: {reason}")]
+    Open { path: String, reason: String },
     /// A row holds a value the domain does not know (another writer, or a newer schema).
     #[error("the store holds an unexpected value: {0}")]
     Corrupt(String),
@@ -20,6 +23,11 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+                StoreError::Unavailable(e.to_string())
+            }
+            // SQLite's "database is locked"/"busy" after busy_timeout: another writer held on; the client may
+            // retry, so it is a 503, never a 500.
+            sqlx::Error::Database(ref db) if matches!(db.code().as_deref(), Some("5" | "6" | "517")) => {
                 StoreError::Unavailable(e.to_string())
             }
             other => StoreError::Query(other),

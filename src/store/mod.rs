@@ -5,6 +5,7 @@
 //! embedded store are interchangeable.
 
 mod error;
+pub mod gpkg;
 pub mod postgis;
 
 use async_trait::async_trait;

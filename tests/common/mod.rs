@@ -58,29 +58,139 @@ impl Drop for TestDb {
     }
 }
 
+/// Which store a contract test runs against: every such test runs on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Postgis,
+    Gpkg,
+}
+
+/// A fresh store of either kind: a PostGIS database, or a GeoPackage path in a fresh directory.
+pub struct TestStore {
+    pub kind: StoreKind,
+    pub name: String,
+    db: Option<TestDb>,
+    pub gpkg_path: PathBuf,
+}
+
+impl TestStore {
+    pub async fn new(kind: StoreKind) -> TestStore {
+        let db = TestDb::create().await;
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("stores").join(&db.name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let name = format!("{}_{}", db.name, if kind == StoreKind::Gpkg { "gpkg" } else { "pg" });
+        if kind == StoreKind::Gpkg {
+            // The scratch database is PostGIS the oracle, not the store: it needs the extension itself.
+            sqlx::query("CREATE EXTENSION postgis").execute(&db.pool().await).await.unwrap();
+        }
+        TestStore { kind, name, gpkg_path: dir.join("qala.gpkg"), db: Some(db) }
+    }
+
+    /// The PostGIS database: the store itself, or for a GeoPackage run a scratch database used as the
+    /// oracle (and for PostGIS-side checks).
+    pub fn postgis(&self) -> &TestDb {
+        self.db.as_ref().unwrap()
+    }
+
+    /// Environment for a `qala` process using this store.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        match self.kind {
+            StoreKind::Postgis => vec![("DATABASE_URL", self.postgis().url.clone())],
+            StoreKind::Gpkg => {
+                vec![("QALA_STORE", self.gpkg_path.display().to_string()), ("DATABASE_URL", String::new())]
+            }
+        }
+    }
+
+    /// Runs one SQL query returning a single integer, on whichever store this is.
+    pub async fn scalar(&self, sql: &'static str) -> i64 {
+        match self.kind {
+            StoreKind::Postgis => sqlx::query_scalar(sql).fetch_one(&self.postgis().pool().await).await.unwrap(),
+            StoreKind::Gpkg => {
+                let pool =
+                    sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", self.gpkg_path.display())).await.unwrap();
+                let v = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+                pool.close().await;
+                v
+            }
+        }
+    }
+
+    /// One text column of a query, on whichever store this is (the SQL differs between the two).
+    pub async fn strings(&self, postgis_sql: &'static str, gpkg_sql: &'static str) -> Vec<String> {
+        match self.kind {
+            StoreKind::Postgis => {
+                sqlx::query_scalar(postgis_sql).fetch_all(&self.postgis().pool().await).await.unwrap()
+            }
+            StoreKind::Gpkg => {
+                let pool =
+                    sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", self.gpkg_path.display())).await.unwrap();
+                let v = sqlx::query_scalar(gpkg_sql).fetch_all(&pool).await.unwrap();
+                pool.close().await;
+                v
+            }
+        }
+    }
+
+    /// Every pin id the store holds, sorted.
+    pub async fn pin_ids(&self) -> Vec<i64> {
+        let sql_pg = "SELECT id FROM pins ORDER BY id";
+        match self.kind {
+            StoreKind::Postgis => sqlx::query_scalar(sql_pg).fetch_all(&self.postgis().pool().await).await.unwrap(),
+            StoreKind::Gpkg => {
+                let pool =
+                    sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", self.gpkg_path.display())).await.unwrap();
+                let v = sqlx::query_scalar("SELECT fid FROM pins ORDER BY fid").fetch_all(&pool).await.unwrap();
+                pool.close().await;
+                v
+            }
+        }
+    }
+}
+
+/// Generates, for each `async fn name(kind: StoreKind)`, a module `name` with one test per store.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn postgis() {
+                    super::$name(super::common::StoreKind::Postgis).await
+                }
+                #[tokio::test]
+                async fn gpkg() {
+                    super::$name(super::common::StoreKind::Gpkg).await
+                }
+            }
+        )*
+    };
+}
+
 /// A running `qala serve` process.
 pub struct Server {
     child: Option<Child>,
     pub base: String,
-    pub database_url: String,
+    env: Vec<(&'static str, String)>,
     pub log_path: PathBuf,
     pub client: reqwest::Client,
     rust_log: String,
 }
 
 impl Server {
-    pub async fn start(db: &TestDb) -> Server {
-        Self::start_with_log(db, "qala=info,tower_http=info").await
+    pub async fn start(store: &TestStore) -> Server {
+        Self::start_with_log(store, "qala=info,tower_http=info").await
     }
 
-    pub async fn start_with_log(db: &TestDb, rust_log: &str) -> Server {
+    pub async fn start_with_log(store: &TestStore, rust_log: &str) -> Server {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("server-logs");
         std::fs::create_dir_all(&dir).unwrap();
         let mut server = Server {
             child: None,
             base: String::new(),
-            database_url: db.url.clone(),
-            log_path: dir.join(format!("{}.log", db.name)),
+            env: store.env(),
+            log_path: dir.join(format!("{}.log", store.name)),
             client: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
             rust_log: rust_log.to_owned(),
         };
@@ -92,7 +202,7 @@ impl Server {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log_path).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_qala"))
             .args(["serve", "--bind", "127.0.0.1:0"])
-            .env("DATABASE_URL", &self.database_url)
+            .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
             .env("RUST_LOG", &self.rust_log)
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
@@ -202,15 +312,15 @@ pub fn report(lon: f64, lat: f64, category: &str, description: &str) -> Value {
 pub const REPUBLIC_SQUARE: (f64, f64) = (76.9458, 43.2380);
 pub const CATEGORIES: [&str; 6] = ["pram", "wheelchair", "bicycle", "limited_mobility", "low_vision", "other"];
 
-pub async fn count_pins(pool: &PgPool) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM pins").fetch_one(pool).await.unwrap()
+pub async fn count_pins(store: &TestStore) -> i64 {
+    store.scalar("SELECT count(*) FROM pins").await
 }
 
-/// Runs `qala ARGS…` against the test database and returns its output.
-pub async fn qala_cli(db: &TestDb, args: &[&str]) -> std::process::Output {
+/// Runs `qala ARGS…` against the test store and returns its output.
+pub async fn qala_cli(store: &TestStore, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_qala"))
         .args(args)
-        .env("DATABASE_URL", &db.url)
+        .envs(store.env())
         .env("RUST_LOG", "warn")
         .output()
         .await
@@ -228,6 +338,44 @@ where
         assert!(Instant::now() < deadline, "timed out waiting for: {what}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// PostGIS as the oracle for a geometry the API returned: the ids of `pins` (id, lon, lat) that
+/// `ST_Intersects` puts in `geometry` (a GeoJSON geometry object).
+pub async fn postgis_pins_in(
+    store: &TestStore,
+    pins: &[(i64, f64, f64)],
+    geometry: &Value,
+) -> std::collections::BTreeSet<i64> {
+    let ids: Vec<i64> = pins.iter().map(|p| p.0).collect();
+    let lons: Vec<f64> = pins.iter().map(|p| p.1).collect();
+    let lats: Vec<f64> = pins.iter().map(|p| p.2).collect();
+    let found: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM unnest($1::bigint[], $2::float8[], $3::float8[]) AS t(id, lon, lat)
+         WHERE ST_Intersects(ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), ST_SetSRID(ST_MakePoint(lon, lat), 4326))",
+    )
+    .bind(&ids)
+    .bind(&lons)
+    .bind(&lats)
+    .bind(geometry.to_string())
+    .fetch_all(&store.postgis().pool().await)
+    .await
+    .unwrap();
+    found.into_iter().collect()
+}
+
+/// Every pin as (id, lon, lat), from the API.
+pub async fn all_pins(server: &Server) -> Vec<(i64, f64, f64)> {
+    let (_, page) = server.get_json("/api/v1/pins?limit=10000").await;
+    page["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let c = &f["geometry"]["coordinates"];
+            (f["id"].as_i64().unwrap(), c[0].as_f64().unwrap(), c[1].as_f64().unwrap())
+        })
+        .collect()
 }
 
 /// Area ids of the current version of a kind, from the API.

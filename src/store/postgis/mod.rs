@@ -3,7 +3,7 @@
 //! SQL lives in `sql/*.sql` beside this file; every value is bound, never formatted into the text.
 
 mod areas;
-mod rows;
+pub(crate) mod rows;
 
 use std::str::FromStr;
 use std::time::Duration;

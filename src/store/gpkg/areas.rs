@@ -1,0 +1,151 @@
+//! Areas and versions in the GeoPackage `areas` feature table and `area_versions` attribute table.
+
+use sqlx::sqlite::SqlitePool;
+use sqlx::{Sqlite, Transaction};
+
+use super::{format_time, now, parse_time};
+use crate::domain::{Area, AreaNames, AreaVersion, NewAreaVersion, UnknownValue, VersionId};
+use crate::spatial::gpkg_blob::{gpkg_to_multipolygon, multipolygon_to_gpkg};
+use crate::store::StoreError;
+
+type VersionRow = (i64, String, i32, String, String, String, bool);
+const VERSION_COLUMNS: &str = "id, kind, number, label, source_file, created_at, current";
+
+fn version(r: VersionRow) -> Result<AreaVersion, StoreError> {
+    Ok(AreaVersion {
+        id: r.0,
+        kind: r.1.parse().map_err(|e: UnknownValue| StoreError::Corrupt(e.0))?,
+        number: r.2,
+        label: r.3,
+        source_file: r.4,
+        created_at: parse_time(&r.5)?,
+        current: r.6,
+    })
+}
+
+pub(super) async fn insert_version(
+    writer: &SqlitePool,
+    new: &NewAreaVersion,
+) -> Result<(AreaVersion, Vec<Area>), StoreError> {
+    let mut tx = writer.begin().await?;
+    let (number, has_current): (i32, bool) = sqlx::query_as(
+        "SELECT COALESCE(MAX(number), 0) + 1, COALESCE(MAX(current), 0) = 1 FROM area_versions WHERE kind = ?",
+    )
+    .bind(new.kind.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    let current = new.activate || !has_current;
+    if current {
+        clear_current(&mut tx, new.kind.as_str()).await?;
+    }
+    let row: VersionRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO area_versions (kind, number, label, source_file, created_at, current)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING {VERSION_COLUMNS}"
+    )))
+    .bind(new.kind.as_str())
+    .bind(number)
+    .bind(&new.label)
+    .bind(&new.source_file)
+    .bind(format_time(now()))
+    .bind(current)
+    .fetch_one(&mut *tx)
+    .await?;
+    let version = version(row)?;
+    let mut areas = Vec::with_capacity(new.areas.len());
+    for area in &new.areas {
+        let blob = multipolygon_to_gpkg(&area.geometry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO areas (version_id, name_kk, name_ru, name_en, label, area_km2, geom)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING fid",
+        )
+        .bind(version.id)
+        .bind(&area.names.kk)
+        .bind(&area.names.ru)
+        .bind(&area.names.en)
+        .bind(&area.label)
+        .bind(area.area_km2)
+        .bind(blob)
+        .fetch_one(&mut *tx)
+        .await?;
+        areas.push(Area {
+            id,
+            version: version.clone(),
+            names: area.names.clone(),
+            label: area.label.clone(),
+            area_km2: area.area_km2,
+            geometry: area.geometry.clone(),
+        });
+    }
+    tx.commit().await?;
+    Ok((version, areas))
+}
+
+async fn clear_current(tx: &mut Transaction<'_, Sqlite>, kind: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE area_versions SET current = 0 WHERE kind = ? AND current = 1")
+        .bind(kind)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn activate(writer: &SqlitePool, id: VersionId) -> Result<Option<AreaVersion>, StoreError> {
+    let mut tx = writer.begin().await?;
+    let kind: Option<String> =
+        sqlx::query_scalar("SELECT kind FROM area_versions WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
+    let Some(kind) = kind else { return Ok(None) };
+    clear_current(&mut tx, &kind).await?;
+    let row: VersionRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE area_versions SET current = 1 WHERE id = ? RETURNING {VERSION_COLUMNS}"
+    )))
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(version(row)?))
+}
+
+pub(super) async fn versions(readers: &SqlitePool) -> Result<Vec<AreaVersion>, StoreError> {
+    let rows: Vec<VersionRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {VERSION_COLUMNS} FROM area_versions ORDER BY id")))
+            .fetch_all(readers)
+            .await?;
+    rows.into_iter().map(version).collect()
+}
+
+type AreaRow = (i64, Vec<u8>, Option<String>, Option<String>, Option<String>, String, f64, i64);
+
+pub(super) async fn all(readers: &SqlitePool) -> Result<Vec<Area>, StoreError> {
+    let versions = versions(readers).await?;
+    let rows: Vec<AreaRow> = sqlx::query_as(
+        "SELECT fid, geom, name_kk, name_ru, name_en, label, area_km2, version_id FROM areas ORDER BY fid",
+    )
+    .fetch_all(readers)
+    .await?;
+    rows.into_iter()
+        .map(|(id, geom, kk, ru, en, label, area_km2, version_id)| {
+            let version = versions
+                .iter()
+                .find(|v| v.id == version_id)
+                .cloned()
+                .ok_or_else(|| StoreError::Corrupt(format!("area {id} has no version {version_id}")))?;
+            Ok(Area {
+                id,
+                version,
+                names: AreaNames { kk, ru, en },
+                label,
+                area_km2,
+                geometry: gpkg_to_multipolygon(&geom).map_err(|e| StoreError::Corrupt(format!("area {id}: {e}")))?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn revision(readers: &SqlitePool) -> Result<String, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) || '/' || IFNULL(MAX(id), '') || '/' ||
+                IFNULL((SELECT group_concat(id) FROM area_versions WHERE current = 1), '')
+         FROM area_versions",
+    )
+    .fetch_one(readers)
+    .await?)
+}

@@ -1,0 +1,108 @@
+//! The embedded store: one GeoPackage file (SQLite) through sqlx, for a laptop, a district office or a
+//! public workshop with no database server, and a file QGIS opens as it is.
+//!
+//! Durability: WAL with `synchronous = FULL`, so a commit is on disk before the `201` goes out. Concurrency:
+//! one writer connection (SQLite has a single writer anyway; queueing in the pool instead of in SQLite means
+//! requests wait rather than fail with "database is locked") and several readers, which WAL never blocks.
+//! Another process (`qala areas import`) may write too: `busy_timeout` makes each side wait its turn, and a
+//! wait that runs out becomes a `503` with `Retry-After`, never a 500.
+
+mod areas;
+mod open;
+mod pins;
+
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use sqlx::sqlite::SqlitePool;
+
+use super::{Store, StoreError};
+use crate::domain::{Area, AreaVersion, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
+
+/// A GeoPackage file holding pins and areas.
+#[derive(Clone)]
+pub struct GpkgStore {
+    path: PathBuf,
+    writer: SqlitePool,
+    readers: SqlitePool,
+}
+
+impl GpkgStore {
+    /// Opens `path`, creating a new qala GeoPackage if the file does not exist, and applies migrations.
+    ///
+    /// # Errors
+    /// [`StoreError::Open`] naming the file when it is not a GeoPackage, is a GeoPackage of someone else's
+    /// schema, or cannot be created (missing or read-only directory); the file is left untouched then.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        open::open(path).await
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[async_trait]
+impl Store for GpkgStore {
+    fn kind(&self) -> &'static str {
+        "gpkg"
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.readers).await?;
+        Ok(())
+    }
+
+    async fn insert_pin(&self, pin: &NewPin) -> Result<Pin, StoreError> {
+        pins::insert(&self.writer, pin).await
+    }
+
+    async fn pin(&self, id: PinId) -> Result<Option<Pin>, StoreError> {
+        Ok(self.pins(&[id]).await?.pop())
+    }
+
+    async fn pins(&self, ids: &[PinId]) -> Result<Vec<Pin>, StoreError> {
+        pins::by_ids(&self.readers, ids).await
+    }
+
+    async fn pin_locations(&self) -> Result<Vec<PinLocation>, StoreError> {
+        pins::locations(&self.readers).await
+    }
+
+    async fn insert_area_version(&self, version: &NewAreaVersion) -> Result<(AreaVersion, Vec<Area>), StoreError> {
+        areas::insert_version(&self.writer, version).await
+    }
+
+    async fn areas(&self) -> Result<Vec<Area>, StoreError> {
+        areas::all(&self.readers).await
+    }
+
+    async fn area_versions(&self) -> Result<Vec<AreaVersion>, StoreError> {
+        areas::versions(&self.readers).await
+    }
+
+    async fn activate_area_version(&self, id: VersionId) -> Result<Option<AreaVersion>, StoreError> {
+        areas::activate(&self.writer, id).await
+    }
+
+    async fn areas_revision(&self) -> Result<String, StoreError> {
+        areas::revision(&self.readers).await
+    }
+}
+
+/// Times are stored as ISO 8601 UTC text with microseconds, the GeoPackage DATETIME form.
+pub(crate) fn format_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+pub(crate) fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| StoreError::Corrupt(format!("bad time {s:?}: {e}")))
+}
+
+/// Now, at the microsecond precision both stores keep.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    let t = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
+}

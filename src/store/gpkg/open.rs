@@ -1,0 +1,97 @@
+//! Opening the GeoPackage: refuse anything that is not a qala store before touching it, create a new one
+//! when the file does not exist.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, SqliteConnection};
+
+use super::GpkgStore;
+use crate::store::StoreError;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/gpkg");
+
+/// `GPKG` as the SQLite header's application id (GeoPackage Requirement 2).
+const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
+/// GeoPackage 1.3.0 (Requirement 2).
+const GPKG_USER_VERSION: i32 = 10300;
+/// How long a writer waits for another process's write before giving up with "busy" (then a 503).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub(super) async fn open(path: &Path) -> Result<GpkgStore, StoreError> {
+    let refuse = |reason: String| StoreError::Open { path: path.display().to_string(), reason };
+    let exists = path.exists();
+    if exists {
+        inspect(path).await.map_err(refuse)?;
+    } else {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            return Err(refuse(format!("the directory {} does not exist", dir.display())));
+        }
+    }
+    let options = SqliteConnectOptions::from_str("sqlite:")
+        .map_err(|e| refuse(e.to_string()))?
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT);
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options.clone())
+        .await
+        .map_err(|e| refuse(cannot_create(&e)))?;
+    if !exists {
+        for pragma in [
+            format!("PRAGMA application_id = {GPKG_APPLICATION_ID}"),
+            format!("PRAGMA user_version = {GPKG_USER_VERSION}"),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&writer).await?;
+        }
+    }
+    MIGRATOR.run(&writer).await?;
+    // Readers that look at the file header directly (GDAL checks application_id there) must see the header
+    // and schema written above, not only the WAL: checkpoint once.
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&writer).await?;
+    let readers = SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options.read_only(true))
+        .await?;
+    Ok(GpkgStore { path: path.to_owned(), writer, readers })
+}
+
+/// Checks, read-only, that an existing file is a qala GeoPackage (or an empty file left by a crash).
+async fn inspect(path: &Path) -> Result<(), String> {
+    if std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) == 0 {
+        return Ok(());
+    }
+    let options = SqliteConnectOptions::new().filename(path).read_only(true);
+    let mut conn = SqliteConnection::connect_with(&options).await.map_err(|e| e.to_string())?;
+    let app_id: i32 = sqlx::query_scalar("PRAGMA application_id")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| format!("not a GeoPackage (not even an SQLite database: {e})"))?;
+    if app_id != GPKG_APPLICATION_ID {
+        return Err(format!("not a GeoPackage (SQLite application_id is {app_id:#x}, not 'GPKG')"));
+    }
+    let ours: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('_sqlx_migrations', 'pins', 'areas')",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .map_err(|e| e.to_string())?;
+    conn.close().await.map_err(|e| e.to_string())?;
+    if ours != 3 {
+        return Err("a GeoPackage, but not a qala store (it has other layers and no qala schema)".into());
+    }
+    Ok(())
+}
+
+fn cannot_create(e: &sqlx::Error) -> String {
+    format!("cannot open or create it ({e}); is the directory writable?")
+}

@@ -1,0 +1,97 @@
+//! Pins in the GeoPackage `pins` feature table; contacts in the unregistered `pin_contacts` table.
+
+use sqlx::sqlite::SqlitePool;
+
+use super::{format_time, now, parse_time};
+use crate::domain::{NewPin, Pin, PinId, PinLocation};
+use crate::spatial::gpkg_blob::{gpkg_to_point, point_to_gpkg};
+use crate::store::postgis::rows::{category, status};
+use crate::store::{StoreError, in_id_order};
+
+type PinRow = (i64, Vec<u8>, String, String, String, String, String);
+type LocationRow = (i64, Vec<u8>, String, String, String);
+
+pub(super) async fn insert(writer: &SqlitePool, pin: &NewPin) -> Result<Pin, StoreError> {
+    let blob = point_to_gpkg(pin.lon, pin.lat).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let created = format_time(now());
+    let mut tx = writer.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO pins (geom, category, status, description, created_at, updated_at)
+         VALUES (?, ?, 'new', ?, ?, ?) RETURNING fid",
+    )
+    .bind(blob)
+    .bind(pin.category.as_str())
+    .bind(&pin.description)
+    .bind(&created)
+    .bind(&created)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(contact) = &pin.contact {
+        sqlx::query("INSERT INTO pin_contacts (pin_id, contact) VALUES (?, ?)")
+            .bind(id)
+            .bind(contact.expose())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    let at = parse_time(&created)?;
+    Ok(Pin {
+        id,
+        lon: pin.lon,
+        lat: pin.lat,
+        category: pin.category,
+        status: crate::domain::Status::New,
+        description: pin.description.clone(),
+        created_at: at,
+        updated_at: at,
+    })
+}
+
+pub(super) async fn by_ids(readers: &SqlitePool, ids: &[PinId]) -> Result<Vec<Pin>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let rows: Vec<PinRow> = sqlx::query_as(
+        "SELECT fid, geom, category, status, description, created_at, updated_at
+         FROM pins WHERE fid IN (SELECT value FROM json_each(?))",
+    )
+    .bind(list)
+    .fetch_all(readers)
+    .await?;
+    let pins = rows
+        .into_iter()
+        .map(|(id, geom, cat, st, description, created, updated)| {
+            let (lon, lat) = gpkg_to_point(&geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))?;
+            Ok(Pin {
+                id,
+                lon,
+                lat,
+                category: category(&cat)?,
+                status: status(&st)?,
+                description,
+                created_at: parse_time(&created)?,
+                updated_at: parse_time(&updated)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(in_id_order(ids, pins))
+}
+
+pub(super) async fn locations(readers: &SqlitePool) -> Result<Vec<PinLocation>, StoreError> {
+    let rows: Vec<LocationRow> =
+        sqlx::query_as("SELECT fid, geom, category, status, created_at FROM pins").fetch_all(readers).await?;
+    rows.into_iter()
+        .map(|(id, geom, cat, st, created)| {
+            let (lon, lat) = gpkg_to_point(&geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))?;
+            Ok(PinLocation {
+                id,
+                lon,
+                lat,
+                category: category(&cat)?,
+                status: status(&st)?,
+                created_at: parse_time(&created)?,
+            })
+        })
+        .collect()
+}
