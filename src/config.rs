@@ -19,6 +19,25 @@ pub enum Command {
     Serve(ServeArgs),
     /// Districts and historic-centre drafts: import, activate, list.
     Areas(AreasArgs),
+    /// Move everything between stores.
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Copy pins (with private contacts), areas and every version from one store to another, keeping ids.
+    /// The destination must be empty (a new GeoPackage path, or a fresh PostGIS database).
+    Copy {
+        /// A GeoPackage path or a postgres:// URL.
+        #[arg(long)]
+        from: String,
+        /// A GeoPackage path or a postgres:// URL.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// Where the store of record is: PostGIS when `DATABASE_URL` is set, else the embedded GeoPackage file.
@@ -62,7 +81,7 @@ pub enum AreasCommand {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A .geojson/.json file, or a .shp with its .dbf (and .prj) beside it.
+    /// A .geojson/.json file, a .shp with its .dbf (and .prj) beside it, or a .gpkg with one feature table.
     pub file: PathBuf,
     /// What the file holds.
     #[arg(long, value_parser = ["district", "historic_centre"])]

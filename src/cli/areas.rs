@@ -6,7 +6,7 @@ use super::{CliError, open_store};
 use crate::config::{AreasArgs, AreasCommand, ImportArgs};
 use crate::domain::AreaKind;
 use crate::ingest::{VersionMeta, new_version};
-use crate::spatial::import::{ImportOptions, read_area_file};
+use crate::spatial::import::{ImportOptions, read_any_area_file};
 
 pub async fn run(args: AreasArgs) -> Result<(), CliError> {
     let store = open_store(&args.store).await?;
@@ -52,10 +52,11 @@ async fn run_import(store: &dyn crate::store::Store, args: ImportArgs) -> Result
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(format!("reading {}", args.file.display()));
-    let file = read_area_file(&args.file, &options, &mut |done, total| {
+    let file = read_any_area_file(&args.file, &options, &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-    });
+    })
+    .await;
     bar.finish_and_clear();
     let file = file.map_err(|e| CliError::Usage(format!("{}: {e}; nothing was imported", args.file.display())))?;
     let source_crs = file.source_crs.clone();

@@ -2,6 +2,7 @@
 
 mod areas;
 mod serve;
+mod store;
 
 use std::process::ExitCode;
 
@@ -10,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 
 use std::sync::Arc;
 
-use crate::config::{Cli, Command, StoreArgs};
+use crate::config::{Cli, Command, StoreArgs, StoreCommand};
 use crate::store::Store;
 use crate::store::gpkg::GpkgStore;
 use crate::store::postgis::PostgisStore;
@@ -37,6 +38,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::Areas(args) => areas::run(args).await,
+            Command::Store { command: StoreCommand::Copy { from, to } } => store::copy(&from, &to).await,
         }
     });
     match result {

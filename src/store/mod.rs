@@ -12,7 +12,7 @@ use async_trait::async_trait;
 
 pub use error::StoreError;
 
-use crate::domain::{Area, AreaVersion, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
+use crate::domain::{Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
 
 /// What qala needs from a store of record.
 #[async_trait]
@@ -81,6 +81,32 @@ pub trait Store: Send + Sync + 'static {
     /// # Errors
     /// Any store failure.
     async fn areas_revision(&self) -> Result<String, StoreError>;
+
+    // Bulk copy between stores (`qala store copy`): ids, times, statuses and private contacts are kept.
+
+    /// Whether the store holds no pin and no area version.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn is_empty(&self) -> Result<bool, StoreError>;
+
+    /// Up to `limit` pins with ids greater than `after`, in id order, each with its private contact.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn export_pins(&self, after: PinId, limit: usize) -> Result<Vec<(Pin, Option<Contact>)>, StoreError>;
+
+    /// Inserts pins exactly as given (ids included), in one transaction.
+    ///
+    /// # Errors
+    /// Any store failure (an id already present, for one); nothing is written then.
+    async fn import_pins(&self, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError>;
+
+    /// Inserts a version and its areas exactly as given (ids included), in one transaction.
+    ///
+    /// # Errors
+    /// Any store failure; nothing is written then.
+    async fn import_area_version(&self, version: &AreaVersion, areas: &[Area]) -> Result<(), StoreError>;
 }
 
 /// Orders `pins` as `ids` (stores return rows in any order).

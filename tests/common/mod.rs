@@ -87,6 +87,17 @@ impl TestStore {
         TestStore { kind, name, gpkg_path: dir.join("qala.gpkg"), db: Some(db) }
     }
 
+    /// A store on an existing PostGIS database.
+    pub fn from_postgis(db: TestDb) -> TestStore {
+        TestStore { kind: StoreKind::Postgis, name: format!("{}_pg", db.name), gpkg_path: PathBuf::new(), db: Some(db) }
+    }
+
+    /// A store on an existing GeoPackage (no oracle database).
+    pub fn from_gpkg(path: PathBuf) -> TestStore {
+        let name = format!("gpkg_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        TestStore { kind: StoreKind::Gpkg, name, gpkg_path: path, db: None }
+    }
+
     /// The PostGIS database: the store itself, or for a GeoPackage run a scratch database used as the
     /// oracle (and for PostGIS-side checks).
     pub fn postgis(&self) -> &TestDb {

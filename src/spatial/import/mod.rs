@@ -7,6 +7,7 @@
 
 mod crs;
 mod geojson_file;
+mod gpkg_file;
 mod shapefile_file;
 
 use std::collections::BTreeMap;
@@ -97,8 +98,33 @@ pub fn read_area_file(
             geojson_file::parse(&text)?
         }
         "shp" => shapefile_file::read(path)?,
-        _ => return Err(unreadable("not a GeoJSON (.geojson, .json) or Shapefile (.shp) file".into())),
+        _ => {
+            return Err(unreadable(
+                "not a GeoJSON (.geojson, .json), Shapefile (.shp) or GeoPackage (.gpkg) file".into(),
+            ));
+        }
     };
+    finish(raw, options, progress)
+}
+
+/// Reads any supported file: GeoJSON and Shapefile as [`read_area_file`] does, and GeoPackage (`.gpkg`, one
+/// feature table), which is read through SQLite and so needs the async runtime.
+///
+/// # Errors
+/// The first problem, naming the feature; see [`ImportError`].
+pub async fn read_any_area_file(
+    path: &Path,
+    options: &ImportOptions,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<ImportedFile, ImportError> {
+    let is_gpkg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
+    if !is_gpkg {
+        return read_area_file(path, options, progress);
+    }
+    if !path.is_file() {
+        return Err(ImportError::Unreadable { path: path.display().to_string(), reason: "no such file".into() });
+    }
+    let raw = gpkg_file::read(path).await?;
     finish(raw, options, progress)
 }
 

@@ -8,6 +8,7 @@
 //! wait that runs out becomes a `503` with `Retry-After`, never a 500.
 
 mod areas;
+mod copy;
 mod open;
 mod pins;
 
@@ -17,7 +18,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::SqlitePool;
 
 use super::{Store, StoreError};
-use crate::domain::{Area, AreaVersion, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
+use crate::domain::{Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
 
 /// A GeoPackage file holding pins and areas.
 #[derive(Clone)]
@@ -87,6 +88,22 @@ impl Store for GpkgStore {
 
     async fn areas_revision(&self) -> Result<String, StoreError> {
         areas::revision(&self.readers).await
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        copy::is_empty(&self.readers).await
+    }
+
+    async fn export_pins(&self, after: PinId, limit: usize) -> Result<Vec<(Pin, Option<Contact>)>, StoreError> {
+        copy::export_pins(&self.readers, after, limit).await
+    }
+
+    async fn import_pins(&self, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+        copy::import_pins(&self.writer, pins).await
+    }
+
+    async fn import_area_version(&self, version: &AreaVersion, areas: &[Area]) -> Result<(), StoreError> {
+        copy::import_area_version(&self.writer, version, areas).await
     }
 }
 

@@ -3,6 +3,7 @@
 //! SQL lives in `sql/*.sql` beside this file; every value is bound, never formatted into the text.
 
 mod areas;
+mod copy;
 pub(crate) mod rows;
 
 use std::str::FromStr;
@@ -13,7 +14,7 @@ use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::{Store, StoreError, in_id_order};
-use crate::domain::{Area, AreaVersion, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
+use crate::domain::{Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
 use rows::{LocationRow, PinRow};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -125,5 +126,21 @@ impl Store for PostgisStore {
 
     async fn areas_revision(&self) -> Result<String, StoreError> {
         areas::revision(&self.pool).await
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        copy::is_empty(&self.pool).await
+    }
+
+    async fn export_pins(&self, after: PinId, limit: usize) -> Result<Vec<(Pin, Option<Contact>)>, StoreError> {
+        copy::export_pins(&self.pool, after, limit).await
+    }
+
+    async fn import_pins(&self, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+        copy::import_pins(&self.pool, pins).await
+    }
+
+    async fn import_area_version(&self, version: &AreaVersion, areas: &[Area]) -> Result<(), StoreError> {
+        copy::import_area_version(&self.pool, version, areas).await
     }
 }

@@ -7,7 +7,7 @@ use crate::spatial::wkb_codec::multipolygon_from_wkb;
 use crate::store::StoreError;
 
 #[derive(sqlx::FromRow)]
-pub(super) struct PinRow {
+pub(crate) struct PinRow {
     pub id: i64,
     pub lon: f64,
     pub lat: f64,

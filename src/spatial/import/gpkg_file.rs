@@ -1,0 +1,92 @@
+//! GeoPackage area files, as GDAL's `ogr2ogr -f GPKG` writes them: the one feature table of the file (named
+//! in `gpkg_contents`), its geometry column (from `gpkg_geometry_columns`) and its SRS (from
+//! `gpkg_spatial_ref_sys`). Read-only; the file is never changed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use geo::{Geometry, MultiPolygon};
+use geozero::ToGeo;
+use geozero::wkb::GpkgWkb;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
+use sqlx::{Column, Connection, Row, SqliteConnection, ValueRef};
+
+use super::{ImportError, RawFeature, RawFile};
+
+pub(super) async fn read(path: &Path) -> Result<RawFile, ImportError> {
+    let unreadable = |reason: String| ImportError::Unreadable { path: path.display().to_string(), reason };
+    let options = SqliteConnectOptions::new().filename(path).read_only(true);
+    let mut conn = SqliteConnection::connect_with(&options).await.map_err(|e| unreadable(e.to_string()))?;
+    let layers: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c
+         JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
+         WHERE c.data_type = 'features' ORDER BY c.table_name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .map_err(|e| unreadable(format!("not a GeoPackage with feature tables ({e})")))?;
+    let (table, column, srs_id) = match layers.as_slice() {
+        [one] => one.clone(),
+        [] => return Err(unreadable("the GeoPackage has no feature table".into())),
+        many => {
+            let names: Vec<&str> = many.iter().map(|l| l.0.as_str()).collect();
+            return Err(unreadable(format!(
+                "the GeoPackage has {} feature tables ({}); give one per file",
+                many.len(),
+                names.join(", ")
+            )));
+        }
+    };
+    let crs: Option<(String, i64)> =
+        sqlx::query_as("SELECT organization, organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = ?")
+            .bind(srs_id)
+            .fetch_optional(&mut conn)
+            .await
+            .map_err(|e| unreadable(e.to_string()))?;
+    let crs = crs.map(|(org, code)| format!("{}:{code}", org.to_ascii_uppercase()));
+    // Identifiers come from the file's own catalog, quoted; no value is ever formatted into SQL.
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let rows: Vec<SqliteRow> = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {}", quote(&table))))
+        .fetch_all(&mut conn)
+        .await
+        .map_err(|e| unreadable(e.to_string()))?;
+    let features = rows.iter().map(|row| feature(row, &column)).collect();
+    conn.close().await.map_err(|e| unreadable(e.to_string()))?;
+    Ok(RawFile { crs, features })
+}
+
+fn feature(row: &SqliteRow, geometry_column: &str) -> RawFeature {
+    let mut properties = BTreeMap::new();
+    let mut geometry = Err("has no geometry".to_owned());
+    for (i, col) in row.columns().iter().enumerate() {
+        let name = col.name();
+        if name == geometry_column {
+            geometry = match row.try_get::<Option<Vec<u8>>, _>(i) {
+                Ok(Some(blob)) => polygons(&blob),
+                _ => Err("has no geometry".to_owned()),
+            };
+            continue;
+        }
+        if row.try_get_raw(i).map(|v| v.is_null()).unwrap_or(true) {
+            continue;
+        }
+        let text = row
+            .try_get::<String, _>(i)
+            .ok()
+            .or_else(|| row.try_get::<i64, _>(i).ok().map(|v| v.to_string()))
+            .or_else(|| row.try_get::<f64, _>(i).ok().map(|v| v.to_string()));
+        if let Some(text) = text {
+            properties.insert(name.to_owned(), text);
+        }
+    }
+    RawFeature { properties, geometry }
+}
+
+fn polygons(blob: &[u8]) -> Result<MultiPolygon<f64>, String> {
+    match GpkgWkb(blob).to_geo() {
+        Ok(Geometry::MultiPolygon(mp)) => Ok(mp),
+        Ok(Geometry::Polygon(p)) => Ok(MultiPolygon(vec![p])),
+        Ok(_) => Err("is not a polygon".into()),
+        Err(e) => Err(format!("has an unreadable geometry: {e}")),
+    }
+}

@@ -1,0 +1,90 @@
+//! `qala store copy` round-trips embedded → PostGIS → embedded with identical content: pins (ids, times,
+//! statuses, text), private contacts, every area version and which is current.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{REPUBLIC_SQUARE, Server, StoreKind, TestDb, TestStore, qala_cli, report};
+use serde_json::{Value, json};
+
+/// Everything a store shows through the API, plus its contacts.
+async fn snapshot(server: &Server) -> (Value, Value) {
+    let (_, pins) = server.get_json("/api/v1/pins?limit=10000").await;
+    let (_, areas) = server.get_json("/api/v1/areas").await;
+    (pins["features"].clone(), areas["features"].clone())
+}
+
+async fn run(args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_qala"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .env_remove("DATABASE_URL")
+        .output()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn embedded_to_postgis_to_embedded_keeps_everything() {
+    let source = TestStore::new(StoreKind::Gpkg).await;
+    let mut server = Server::start(&source).await;
+    for i in 0..300 {
+        let mut body = report(
+            REPUBLIC_SQUARE.0 + f64::from(i % 30) * 1e-3,
+            REPUBLIC_SQUARE.1 + f64::from(i / 30) * 1e-3,
+            "pram",
+            &format!("ә {i}"),
+        );
+        if i % 3 == 0 {
+            body["properties"]["contact"] = json!(format!("citizen{i}@example.kz"));
+        }
+        assert_eq!(server.post_pin(&body).await.status(), 201);
+    }
+    let draft = source.gpkg_path.with_file_name("draft.geojson");
+    std::fs::write(&draft, json!({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Draft"},
+        "geometry": {"type": "Polygon", "coordinates": [[[76.93, 43.25], [76.97, 43.25], [76.97, 43.27], [76.93, 43.27], [76.93, 43.25]]]}}]}).to_string()).unwrap();
+    let out =
+        qala_cli(&source, &["areas", "import", draft.to_str().unwrap(), "--kind", "historic_centre", "--activate"])
+            .await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    common::eventually("the draft is current", || async {
+        server.get_json("/api/v1/areas?kind=historic_centre&current=true").await.1["features"][0]["properties"]["version"] == 2
+    })
+    .await;
+    let before = snapshot(&server).await;
+    server.terminate().await;
+
+    let pg = TestDb::create().await;
+    let back = source.gpkg_path.with_file_name("back.gpkg");
+    let out = run(&["store", "copy", "--from", source.gpkg_path.to_str().unwrap(), "--to", &pg.url]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("copied 300 pins, 3 area versions and 10 areas"));
+    let out = run(&["store", "copy", "--from", &pg.url, "--to", back.to_str().unwrap()]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Copying into a store that holds data is refused.
+    let out = run(&["store", "copy", "--from", &pg.url, "--to", back.to_str().unwrap()]).await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already holds"));
+
+    // The same content through the API of a server on each copy, and the same private contacts.
+    let contacts_sql = "SELECT contact FROM pin_contacts ORDER BY pin_id";
+    let on_pg = TestStore::from_postgis(pg);
+    let on_back = TestStore::from_gpkg(back);
+    let mut expected_contacts = None;
+    for copy in [&on_pg, &on_back] {
+        let mut server = Server::start(copy).await;
+        let after = snapshot(&server).await;
+        assert_eq!(after.0, before.0, "pins identical on {}", copy.name);
+        assert_eq!(after.1, before.1, "areas identical on {}", copy.name);
+        // New pins continue after the copied ids.
+        let r = server.post_pin(&report(REPUBLIC_SQUARE.0, REPUBLIC_SQUARE.1, "other", "after the copy")).await;
+        assert_eq!(r.status(), 201);
+        assert_eq!(r.json::<Value>().await.unwrap()["id"], 301);
+        server.terminate().await;
+        let contacts = copy.strings(contacts_sql, contacts_sql).await;
+        assert_eq!(contacts.len(), 100);
+        assert_eq!(expected_contacts.get_or_insert_with(|| contacts.clone()), &contacts);
+    }
+    assert_eq!(source.strings(contacts_sql, contacts_sql).await, expected_contacts.unwrap());
+}
