@@ -23,25 +23,6 @@ fn grid(i: i64, origin: f64) -> f64 {
     format!("{:.3}", origin + i as f64 * GRID).parse().unwrap()
 }
 
-async fn insert_sql(pool: &PgPool, points: &[(f64, f64)], rng: &mut StdRng) {
-    for chunk in points.chunks(1000) {
-        let lons: Vec<f64> = chunk.iter().map(|p| p.0).collect();
-        let lats: Vec<f64> = chunk.iter().map(|p| p.1).collect();
-        let cats: Vec<String> = chunk.iter().map(|_| CATEGORIES[rng.random_range(0..6)].to_owned()).collect();
-        sqlx::query(
-            "INSERT INTO pins (geom, category, description)
-             SELECT ST_SetSRID(ST_MakePoint(lon, lat), 4326), cat, 'seeded'
-             FROM unnest($1::float8[], $2::float8[], $3::text[]) AS t(lon, lat, cat)",
-        )
-        .bind(&lons)
-        .bind(&lats)
-        .bind(&cats)
-        .execute(pool)
-        .await
-        .unwrap();
-    }
-}
-
 async fn postgis_ids(pool: &PgPool, b: [f64; 4], category: Option<&str>) -> BTreeSet<i64> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM pins WHERE ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))
@@ -58,11 +39,9 @@ async fn postgis_ids(pool: &PgPool, b: [f64; 4], category: Option<&str>) -> BTre
     ids.into_iter().collect()
 }
 
-#[tokio::test]
-async fn bbox_answers_match_postgis_st_intersects() {
-    let store = TestStore::new(StoreKind::Postgis).await;
+async fn bbox_answers_match_postgis_st_intersects(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
     let mut server = Server::start(&store).await;
-    let pool = store.postgis().pool().await;
     let mut rng = StdRng::seed_from_u64(20181);
 
     // 3,000 pins written straight to PostGIS, then a restart: the index is bulk-loaded from the store.
@@ -71,7 +50,9 @@ async fn bbox_answers_match_postgis_st_intersects() {
     points.extend((0..1400).map(|_| (grid(rng.random_range(0..80), LON.0), grid(rng.random_range(0..70), LAT.0))));
     let twin = (grid(30, LON.0), grid(30, LAT.0));
     points.extend(std::iter::repeat_n(twin, 100));
-    insert_sql(&pool, &points, &mut rng).await;
+    let seeded: Vec<(f64, f64, String)> =
+        points.iter().map(|p| (p.0, p.1, CATEGORIES[rng.random_range(0..6)].to_owned())).collect();
+    store.insert_pins_directly(&seeded).await;
     server.restart().await;
 
     // 400 more through the API (inside Almaty), half of them on grid points: the incremental path.
@@ -119,6 +100,7 @@ async fn bbox_answers_match_postgis_st_intersects() {
     }
     windows.push([LON.0, LAT.0, LON.1, LAT.1]);
 
+    let pool = store.oracle().await;
     let mut checked_nonempty = 0;
     for (n, b) in windows.iter().enumerate() {
         let bbox = format!("{},{},{},{}", b[0], b[1], b[2], b[3]);
@@ -139,3 +121,5 @@ async fn bbox_answers_match_postgis_st_intersects() {
     assert_eq!(total, 3400);
     assert_eq!(server.list_all_ids("limit=10000").await.len(), 3400);
 }
+
+on_both_stores!(bbox_answers_match_postgis_st_intersects);

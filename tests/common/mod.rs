@@ -144,6 +144,70 @@ impl TestStore {
         }
     }
 
+    /// Inserts pins straight into the store (bypassing the service, as another writer or a bulk load
+    /// would): (lon, lat, category). A running server sees them only after a restart.
+    pub async fn insert_pins_directly(&self, pins: &[(f64, f64, String)]) {
+        match self.kind {
+            StoreKind::Postgis => {
+                let lons: Vec<f64> = pins.iter().map(|p| p.0).collect();
+                let lats: Vec<f64> = pins.iter().map(|p| p.1).collect();
+                let cats: Vec<String> = pins.iter().map(|p| p.2.clone()).collect();
+                sqlx::query(
+                    "INSERT INTO pins (geom, category, description)
+                     SELECT ST_SetSRID(ST_MakePoint(lon, lat), 4326), cat, 'seeded'
+                     FROM unnest($1::float8[], $2::float8[], $3::text[]) AS t(lon, lat, cat)",
+                )
+                .bind(&lons)
+                .bind(&lats)
+                .bind(&cats)
+                .execute(&self.postgis().pool().await)
+                .await
+                .unwrap();
+            }
+            StoreKind::Gpkg => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.gpkg_path.display())).await.unwrap();
+                let mut tx = pool.begin().await.unwrap();
+                let now = "2026-11-25T00:00:00.000000Z";
+                for (lon, lat, category) in pins {
+                    sqlx::query(
+                        "INSERT INTO pins (geom, category, status, description, created_at, updated_at)
+                         VALUES (?, ?, 'new', 'seeded', ?, ?)",
+                    )
+                    .bind(qala::spatial::gpkg_blob::point_to_gpkg(*lon, *lat).unwrap())
+                    .bind(category)
+                    .bind(now)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                }
+                tx.commit().await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+
+    /// PostGIS holding exactly what the store holds, to ask it the same questions: the store itself, or for
+    /// a GeoPackage a fresh copy made with `qala store copy` into the scratch database.
+    pub async fn oracle(&self) -> PgPool {
+        let pool = self.postgis().pool().await;
+        if self.kind == StoreKind::Gpkg {
+            sqlx::query("DROP SCHEMA public CASCADE").execute(&pool).await.unwrap();
+            sqlx::query("CREATE SCHEMA public").execute(&pool).await.unwrap();
+            sqlx::query("CREATE EXTENSION postgis").execute(&pool).await.unwrap();
+            pool.close().await;
+            let out = Command::new(env!("CARGO_BIN_EXE_qala"))
+                .args(["store", "copy", "--from", self.gpkg_path.to_str().unwrap(), "--to", &self.postgis().url])
+                .env("RUST_LOG", "warn")
+                .output()
+                .await
+                .unwrap();
+            assert!(out.status.success(), "store copy for the oracle: {}", String::from_utf8_lossy(&out.stderr));
+            return self.postgis().pool().await;
+        }
+        pool
+    }
+
     /// Every pin id the store holds, sorted.
     pub async fn pin_ids(&self) -> Vec<i64> {
         let sql_pg = "SELECT id FROM pins ORDER BY id";
