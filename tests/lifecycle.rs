@@ -82,9 +82,19 @@ async fn unusable_geopackages_are_refused_at_start_and_left_untouched() {
     assert_one_line_error(&output, &[missing.to_str().unwrap(), "does not exist"]);
     assert!(!missing.exists());
 
-    // A read-only directory. Root ignores permission bits, so the test makes the directory immutable
-    // another way when it runs as root: a read-only bind is not available, so it uses a file in place
-    // of the directory, which no user can create entries in.
+    // A directory nobody can write in. Permission bits stop every user but root; for root (CI runs as
+    // root) a path whose "directory" is a regular file is equally unwritable.
+    let read_only = dir.join("read-only");
+    std::fs::create_dir_all(&read_only).unwrap();
+    std::fs::set_permissions(&read_only, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
+    let is_root =
+        std::process::Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(true);
+    if !is_root {
+        let inside = read_only.join("qala.gpkg");
+        let output = serve(&[("QALA_STORE", inside.to_str().unwrap()), ("DATABASE_URL", "")]).await;
+        assert_one_line_error(&output, &[inside.to_str().unwrap()]);
+        assert!(!inside.exists());
+    }
     let not_a_dir = dir.join("a-file");
     std::fs::write(&not_a_dir, b"x").unwrap();
     let inside = not_a_dir.join("qala.gpkg");
