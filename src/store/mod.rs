@@ -109,6 +109,16 @@ pub trait Store: Send + Sync + 'static {
     async fn import_area_version(&self, version: &AreaVersion, areas: &[Area]) -> Result<(), StoreError>;
 }
 
+/// A stored category, checked (another writer may have put anything there).
+pub(crate) fn category(s: &str) -> Result<crate::domain::Category, StoreError> {
+    s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+}
+
+/// A stored status, checked.
+pub(crate) fn status(s: &str) -> Result<crate::domain::Status, StoreError> {
+    s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+}
+
 /// Orders `pins` as `ids` (stores return rows in any order).
 pub(crate) fn in_id_order(ids: &[PinId], pins: Vec<Pin>) -> Vec<Pin> {
     let mut by_id: std::collections::HashMap<PinId, Pin> = pins.into_iter().map(|p| (p.id, p)).collect();

@@ -2,11 +2,10 @@
 
 use sqlx::sqlite::SqlitePool;
 
-use super::{format_time, parse_time};
+use super::format_time;
 use crate::domain::{Area, AreaVersion, Contact, Pin, PinId};
-use crate::spatial::gpkg_blob::{gpkg_to_point, multipolygon_to_gpkg, point_to_gpkg};
+use crate::spatial::gpkg_blob::{multipolygon_to_gpkg, point_to_gpkg};
 use crate::store::StoreError;
-use crate::store::postgis::rows::{category, status};
 
 pub(super) async fn is_empty(readers: &SqlitePool) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM pins) AND NOT EXISTS (SELECT 1 FROM area_versions)")
@@ -32,17 +31,7 @@ pub(super) async fn export_pins(
     .await?;
     rows.into_iter()
         .map(|(id, geom, cat, st, description, created, updated, contact)| {
-            let (lon, lat) = gpkg_to_point(&geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))?;
-            let pin = Pin {
-                id,
-                lon,
-                lat,
-                category: category(&cat)?,
-                status: status(&st)?,
-                description,
-                created_at: parse_time(&created)?,
-                updated_at: parse_time(&updated)?,
-            };
+            let pin = super::pins::decode((id, geom, cat, st, description, created, updated))?;
             Ok((pin, contact.map(Contact::new_unchecked)))
         })
         .collect()

@@ -5,10 +5,25 @@ use sqlx::sqlite::SqlitePool;
 use super::{format_time, now, parse_time};
 use crate::domain::{NewPin, Pin, PinId, PinLocation};
 use crate::spatial::gpkg_blob::{gpkg_to_point, point_to_gpkg};
-use crate::store::postgis::rows::{category, status};
-use crate::store::{StoreError, in_id_order};
+use crate::store::{StoreError, category, in_id_order, status};
 
-type PinRow = (i64, Vec<u8>, String, String, String, String, String);
+/// `fid, geom, category, status, description, created_at, updated_at`.
+pub(super) type PinRow = (i64, Vec<u8>, String, String, String, String, String);
+
+/// A `pins` row as a checked domain pin.
+pub(super) fn decode((id, geom, cat, st, description, created, updated): PinRow) -> Result<Pin, StoreError> {
+    let (lon, lat) = gpkg_to_point(&geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))?;
+    Ok(Pin {
+        id,
+        lon,
+        lat,
+        category: category(&cat)?,
+        status: status(&st)?,
+        description,
+        created_at: parse_time(&created)?,
+        updated_at: parse_time(&updated)?,
+    })
+}
 type LocationRow = (i64, Vec<u8>, String, String, String);
 
 pub(super) async fn insert(writer: &SqlitePool, pin: &NewPin) -> Result<Pin, StoreError> {
@@ -59,22 +74,7 @@ pub(super) async fn by_ids(readers: &SqlitePool, ids: &[PinId]) -> Result<Vec<Pi
     .bind(list)
     .fetch_all(readers)
     .await?;
-    let pins = rows
-        .into_iter()
-        .map(|(id, geom, cat, st, description, created, updated)| {
-            let (lon, lat) = gpkg_to_point(&geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))?;
-            Ok(Pin {
-                id,
-                lon,
-                lat,
-                category: category(&cat)?,
-                status: status(&st)?,
-                description,
-                created_at: parse_time(&created)?,
-                updated_at: parse_time(&updated)?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+    let pins = rows.into_iter().map(decode).collect::<Result<Vec<_>, StoreError>>()?;
     Ok(in_id_order(ids, pins))
 }
 

@@ -4,7 +4,7 @@
 
 mod areas;
 mod copy;
-pub(crate) mod rows;
+mod rows;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Area, AreaNames, AreaVersion, Category, Pin, PinLocation, Status, UnknownValue};
+use crate::domain::{Area, AreaNames, AreaVersion, Pin, PinLocation, UnknownValue};
 use crate::spatial::wkb_codec::multipolygon_from_wkb;
-use crate::store::StoreError;
+use crate::store::{StoreError, category, status};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct PinRow {
@@ -26,14 +26,6 @@ pub(super) struct LocationRow {
     pub category: String,
     pub status: String,
     pub created_at: DateTime<Utc>,
-}
-
-pub(crate) fn category(s: &str) -> Result<Category, StoreError> {
-    s.parse().map_err(|e: UnknownValue| StoreError::Corrupt(e.0))
-}
-
-pub(crate) fn status(s: &str) -> Result<Status, StoreError> {
-    s.parse().map_err(|e: UnknownValue| StoreError::Corrupt(e.0))
 }
 
 impl TryFrom<PinRow> for Pin {
