@@ -1,27 +1,36 @@
-//! Reprojection: Almaty's districts exported by GDAL's ogr2ogr to EPSG:3857 and EPSG:32643 (GeoJSON) and as
-//! an ESRI Shapefile read back to the same polygons within 1 cm, with the same names (Kazakh and Russian
-//! included) in the same order.
+//! Area files as planners bring them: Almaty's eight districts exported by GDAL's `ogr2ogr` to GeoJSON in
+//! EPSG:3857 and EPSG:32643 and to an ESRI Shapefile in EPSG:32643 read back to the same polygons within
+//! 1 cm, with the same names (Kazakh and Russian included) in the same order; and the files that must be
+//! refused (a projected file forced to EPSG:4326, an unknown CRS, a Shapefile whose names GDAL could not encode).
+//!
+//! `ogr2ogr` (Debian `gdal-bin`) is required: without it these tests fail, they never skip.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
-use geo::{HausdorffDistance, MultiPolygon};
+use geo::{HausdorffDistance, MapCoords, Winding};
 use qala::spatial::import::{ImportOptions, ImportedFile, read_area_file};
 
 const DISTRICTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/almaty_districts.geojson");
-/// 1 cm in degrees of latitude (a degree of longitude is shorter here, so this is the stricter bound).
-const ONE_CM_DEG: f64 = 0.01 / 111_000.0;
+/// 1e-7° is 1.1 cm of latitude, 0.8 cm of longitude at Almaty's latitude.
+const ONE_CM_DEG: f64 = 1e-7;
 
 fn ogr2ogr(args: &[&str]) {
-    let status = std::process::Command::new("ogr2ogr")
-        .args(args)
-        .status()
-        .expect("ogr2ogr (Debian gdal-bin) is needed; ./scripts/test installs it");
-    assert!(status.success(), "ogr2ogr {args:?}");
+    let out = std::process::Command::new("ogr2ogr").args(args).output().unwrap_or_else(|e| {
+        panic!("cannot run ogr2ogr ({e}): this test needs GDAL's ogr2ogr (apt-get install gdal-bin); it does not skip")
+    });
+    assert!(out.status.success(), "ogr2ogr {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn read(path: &Path, options: &ImportOptions) -> ImportedFile {
     read_area_file(path, options, &mut |_, _| {}).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn refusal(path: &Path, options: &ImportOptions) -> String {
+    match read_area_file(path, options, &mut |_, _| {}) {
+        Ok(file) => panic!("{}: accepted {} areas", path.display(), file.areas.len()),
+        Err(e) => e.to_string(),
+    }
 }
 
 fn dir(name: &str) -> PathBuf {
@@ -31,64 +40,93 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
-fn within_1cm(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
-    a.hausdorff_distance(b)
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
 }
 
 #[test]
-fn districts_in_3857_32643_and_shapefile_read_back_within_1_cm() {
-    let original = read(Path::new(DISTRICTS), &ImportOptions::default());
+fn districts_in_3857_32643_and_as_a_shapefile_read_back_within_1_cm() {
+    let mut calls = Vec::new();
+    let original = read_area_file(Path::new(DISTRICTS), &ImportOptions::default(), &mut |d, t| calls.push((d, t)))
+        .unwrap_or_else(|e| panic!("{DISTRICTS}: {e}"));
+    assert_eq!(original.source_crs, "EPSG:4326");
     assert_eq!(original.areas.len(), 8);
+    assert_eq!(calls.first(), Some(&(0, 8)));
+    assert_eq!(calls.last(), Some(&(8, 8)));
+    let medeu = &original.areas[4];
+    assert_eq!((medeu.index, medeu.name.as_str()), (4, "Medeu District"));
+    assert_eq!((medeu.name_ru.as_deref(), medeu.name_kk.as_deref()), (Some("Медеуский район"), Some("Медеу ауданы")));
+    assert!(
+        original.areas.iter().any(|a| a.name_kk.as_deref().is_some_and(|n| n.contains(['Ә', 'қ', 'ү', 'і']))),
+        "Kazakh letters"
+    );
+
     let d = dir("reproject");
     let web = d.join("districts-3857.geojson");
     let utm = d.join("districts-32643.geojson");
     let shp = d.join("districts-32643.shp");
-    ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:3857", web.to_str().unwrap(), DISTRICTS]);
-    ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:32643", utm.to_str().unwrap(), DISTRICTS]);
-    ogr2ogr(&[
-        "-f",
-        "ESRI Shapefile",
-        "-t_srs",
-        "EPSG:32643",
-        "-lco",
-        "ENCODING=UTF-8",
-        shp.to_str().unwrap(),
-        DISTRICTS,
-    ]);
-    for path in [&web, &utm, &shp] {
-        let file = read(path, &ImportOptions::default());
-        assert_ne!(file.source_crs, "EPSG:4326", "{}: the CRS came from the file", path.display());
-        assert_eq!(file.areas.len(), 8, "{}", path.display());
+    ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:3857", path(&web), DISTRICTS]);
+    ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:32643", path(&utm), DISTRICTS]);
+    // GDAL writes a Shapefile's text in ISO-8859-1 unless told otherwise; UTF-8 comes with a .cpg.
+    ogr2ogr(&["-f", "ESRI Shapefile", "-t_srs", "EPSG:32643", "-lco", "ENCODING=UTF-8", path(&shp), DISTRICTS]);
+    assert_eq!(std::fs::read_to_string(d.join("districts-32643.cpg")).unwrap().trim(), "UTF-8");
+
+    for (file_path, crs) in [(&web, "EPSG::3857"), (&utm, "EPSG::32643"), (&shp, "UTM_Zone_43N")] {
+        let file = read(file_path, &ImportOptions::default());
+        let what = file_path.display();
+        assert!(file.source_crs.contains(crs), "{what}: the CRS comes from the file: {}", file.source_crs);
+        assert_eq!(file.areas.len(), 8, "{what}");
+        let mut worst: f64 = 0.0;
         for (a, b) in original.areas.iter().zip(&file.areas) {
-            assert_eq!(
-                (&a.name_en, &a.name_ru, &a.name_kk),
-                (&b.name_en, &b.name_ru, &b.name_kk),
-                "{}",
-                path.display()
+            let names = |x: &qala::spatial::import::ImportedArea| {
+                (x.index, x.name.clone(), x.name_en.clone(), x.name_ru.clone(), x.name_kk.clone())
+            };
+            assert_eq!(names(a), names(b), "{what}");
+            // Vertices may be reordered (a Shapefile's rings run clockwise), so compare as point sets.
+            let h = a.geometry.hausdorff_distance(&b.geometry);
+            assert!(h < ONE_CM_DEG, "{what} {}: Hausdorff distance {h}° (> 1 cm)", a.name);
+            assert_eq!(a.geometry.0.len(), b.geometry.0.len(), "{what} {}: parts", a.name);
+            assert!(
+                b.geometry.0.iter().all(|p| p.exterior().is_ccw()),
+                "{what} {}: exterior counter-clockwise",
+                a.name
             );
-            let h = within_1cm(&a.geometry, &b.geometry);
-            assert!(h < ONE_CM_DEG, "{} {:?}: Hausdorff distance {h}° (> 1 cm)", path.display(), a.name_en);
+            worst = worst.max(h);
         }
+        eprintln!("{what}: largest Hausdorff distance {worst:e}°");
     }
-    // The check itself can fail: a shift of 2 cm is seen.
-    let shifted =
-        geo::MapCoords::map_coords(&original.areas[0].geometry, |c| geo::Coord { x: c.x, y: c.y + 2.0 * ONE_CM_DEG });
-    assert!(within_1cm(&original.areas[0].geometry, &shifted) > ONE_CM_DEG);
+    // The comparison can fail: a shift of 2 cm is seen.
+    let a = &original.areas[0].geometry;
+    let shifted = a.map_coords(|c| geo::Coord { x: c.x, y: c.y + 2.0 * ONE_CM_DEG });
+    assert!(a.hausdorff_distance(&shifted) > ONE_CM_DEG);
 }
 
 #[test]
 fn a_projected_file_read_as_degrees_and_an_unknown_crs_are_refused() {
     let d = dir("refuse");
     let web = d.join("districts-3857.geojson");
-    ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:3857", web.to_str().unwrap(), DISTRICTS]);
+    ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:3857", path(&web), DISTRICTS]);
     let forced = ImportOptions { crs: Some("EPSG:4326".into()), ..Default::default() };
-    let e = read_area_file(&web, &forced, &mut |_, _| {}).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(e.contains("feature 1 of 8") && e.contains("outside the Almaty region"), "{e}");
+    let e = refusal(&web, &forced);
+    assert!(e.starts_with("feature 1 of 8 (\"Alatau District\"): read as EPSG:4326 (given with --crs)"), "{e}");
+    assert!(e.contains("outside the Almaty region") && e.contains("the CRS is probably wrong"), "{e}");
     let unknown = ImportOptions { crs: Some("EPSG:999999".into()), ..Default::default() };
-    let e = read_area_file(&web, &unknown, &mut |_, _| {}).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(e.contains("EPSG:999999"), "{e}");
-    let e = read_area_file(&d.join("missing.shp"), &ImportOptions::default(), &mut |_, _| {}).err();
-    assert!(e.is_some());
-    let e = read_area_file(&d.join("notes.txt"), &ImportOptions::default(), &mut |_, _| {}).err();
-    assert!(e.is_some_and(|e| e.to_string().contains("not a GeoJSON")));
+    assert!(refusal(&web, &unknown).starts_with("unknown or unusable CRS \"EPSG:999999\""));
+
+    let missing = d.join("missing.shp");
+    assert!(refusal(&missing, &ImportOptions::default()).starts_with(&format!("cannot read {}", missing.display())));
+    let notes = d.join("notes.txt");
+    std::fs::write(&notes, "districts").unwrap();
+    assert!(refusal(&notes, &ImportOptions::default()).starts_with(&format!("{}: not an area file", notes.display())));
+}
+
+#[test]
+fn a_shapefile_whose_names_gdal_could_not_encode_is_refused() {
+    let d = dir("latin1");
+    let shp = d.join("districts.shp");
+    // Without -lco ENCODING=UTF-8, GDAL 3.6 writes ISO-8859-1 and every Cyrillic letter becomes '?'.
+    ogr2ogr(&["-f", "ESRI Shapefile", "-t_srs", "EPSG:32643", path(&shp), DISTRICTS]);
+    let e = refusal(&shp, &ImportOptions::default());
+    assert!(e.starts_with("feature 1 of 8 (\"Alatau District\"): its name_ru \"?"), "{e}");
+    assert!(e.contains("ogr2ogr -lco ENCODING=UTF-8"), "{e}");
 }
