@@ -19,6 +19,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Districts and historic-centre drafts: import, activate, list.
     Areas(AreasArgs),
+    /// Fill a store with deterministic synthetic pins inside Almaty (demos, benchmarks).
+    Seed(SeedArgs),
     /// Move everything between stores.
     Store {
         #[command(subcommand)]
@@ -98,6 +100,18 @@ pub struct ImportArgs {
     /// Make this historic-centre version current at once (district imports always become current).
     #[arg(long)]
     pub activate: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// How many pins to add.
+    #[arg(long)]
+    pub count: u64,
+    /// The random seed: the same seed gives the same pins, and the first k pins of any count are the same.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]

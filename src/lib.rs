@@ -10,6 +10,7 @@
 //! - [`store`]: the [`store::Store`] trait, the store of record; `postgis/` implements it with sqlx.
 //! - [`index`]: the in-memory R-tree over every pin, loaded from the store and updated after each commit.
 //! - [`spatial`]: the service area (Almaty's boundary) and GeoJSON rendering.
+//! - [`seed`]: deterministic synthetic pins for demos and benchmarks.
 //! - [`config`], [`cli`]: the command line; [`server`]: serve with graceful shutdown; [`state`]: shared handles.
 //!
 //! A request goes `http::router` → handler in `http/pins.rs` → `domain` validation → `Store` commit →
@@ -21,6 +22,7 @@ pub mod domain;
 pub mod http;
 pub mod index;
 pub mod ingest;
+pub mod seed;
 pub mod server;
 pub mod spatial;
 pub mod state;

@@ -1,6 +1,7 @@
 //! The `qala` command line: one file per subcommand.
 
 mod areas;
+mod seed;
 mod serve;
 mod store;
 
@@ -38,6 +39,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::Areas(args) => areas::run(args).await,
+            Command::Seed(args) => seed::run(args).await,
             Command::Store { command: StoreCommand::Copy { from, to } } => store::copy(&from, &to).await,
         }
     });

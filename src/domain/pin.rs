@@ -134,6 +134,31 @@ pub struct NewPin {
     pub contact: Option<Contact>,
 }
 
+/// A pin to write with its workflow status and report time already known: seeding, bulk loads, and reports
+/// gathered into one commit. [`NewPin`] alone is a citizen's report, which is always `new` and dated now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PinRecord {
+    pub pin: NewPin,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+}
+
+impl PinRecord {
+    /// The pin as stored under `id`, created (and last updated) at `at`.
+    pub fn stored(&self, id: PinId, at: DateTime<Utc>) -> Pin {
+        Pin {
+            id,
+            lon: self.pin.lon,
+            lat: self.pin.lat,
+            category: self.pin.category,
+            status: self.status,
+            description: self.pin.description.clone(),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
 /// A stored pin's public fields. The contact is not here on purpose: nothing that renders a `Pin` can leak it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pin {

@@ -16,7 +16,7 @@ use super::extract::{PinListParams, QueryPairs, area_id, base_url, lon_lat};
 use super::pins::listing;
 use super::response::geojson_response;
 use crate::domain::{Area, AreaId, AreaKind, FieldError};
-use crate::spatial::area_feature;
+use crate::spatial::{PreparedArea, area_feature};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -38,6 +38,11 @@ fn find(state: &AppState, raw_id: &str) -> Result<Arc<Area>, ApiError> {
 }
 
 /// `GET /api/v1/areas?kind=district|historic_centre&current=true|false`: a FeatureCollection with geometry.
+/// The area's prepared form from the same snapshot (absent only if a reload removed it in between).
+fn prepared(state: &AppState, area: &Area) -> Result<Arc<PreparedArea>, ApiError> {
+    state.areas.prepared(area.id).ok_or_else(|| ApiError::NotFound(format!("there is no area {}", area.id)))
+}
+
 async fn list_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
     let (mut kind, mut only_current, mut errors) = (None, false, Vec::new());
     for (name, value) in pairs {
@@ -81,13 +86,13 @@ async fn area_pins(
         &["bbox", "category", "status", "near", "radius_m", "k", "limit", "cursor"],
     )?;
     let url = format!("{}/api/v1/areas/{}/pins", base_url(&headers), area.id);
-    listing(&state, &url, &params, Some(&area.geometry)).await
+    listing(&state, &url, &params, Some(prepared(&state, &area)?.as_ref())).await
 }
 
 /// `GET /api/v1/areas/{id}/stats`: counts by category and status, density, first and last report.
 async fn area_stats(State(state): State<AppState>, Path(raw_id): Path<String>) -> Result<Response, ApiError> {
     let area = find(&state, &raw_id)?;
-    let stats = state.pins.stats_in(&area.geometry);
+    let stats = state.pins.stats_in(prepared(&state, &area)?.as_ref());
     let counts =
         |pairs: Vec<(&str, u64)>| pairs.into_iter().map(|(k, n)| (k.to_owned(), json!(n))).collect::<Map<_, _>>();
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true));
@@ -137,8 +142,8 @@ async fn compare_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPa
     if !wrong.is_empty() {
         return Err(ApiError::BadParameters(wrong));
     }
-    let in_a = state.pins.ids_in(&area_a.geometry);
-    let in_b = state.pins.ids_in(&area_b.geometry);
+    let in_a = state.pins.ids_in(prepared(&state, &area_a)?.as_ref());
+    let in_b = state.pins.ids_in(prepared(&state, &area_b)?.as_ref());
     let set_b: std::collections::BTreeSet<_> = in_b.iter().copied().collect();
     let set_a: std::collections::BTreeSet<_> = in_a.iter().copied().collect();
     let group = |ids: Vec<i64>| json!({ "count": ids.len(), "ids": ids });

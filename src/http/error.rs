@@ -123,7 +123,8 @@ fn summary(errors: &[FieldError]) -> String {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let problem = self.problem();
-        if problem.status.is_server_error() {
+        // "Not ready" during the index load at start is expected (load balancers poll /readyz), not a failure.
+        if problem.status.is_server_error() && !matches!(self, ApiError::NotReady) {
             tracing::error!(error = %self, "request failed");
         }
         let mut body = json!({

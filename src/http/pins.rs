@@ -7,14 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use geo::MultiPolygon;
 use serde_json::{Value, json};
 
 use super::ApiError;
 use super::extract::{JsonBody, MAX_SEARCH_BODY_BYTES, PinListParams, QueryPairs, base_url};
 use super::response::{geojson_response, link};
 use crate::domain::{FieldError, NearCursor, PinId, parse_new_pin};
-use crate::spatial::{parse_search_area, pin_feature};
+use crate::spatial::{PreparedArea, parse_search_area, pin_feature};
 use crate::state::AppState;
 
 const PINS_PATH: &str = "/api/v1/pins";
@@ -45,7 +44,7 @@ async fn create_pin(
         )]));
     }
     let pin = state.store.insert_pin(&new_pin).await?;
-    state.pins.upsert(&pin.location());
+    state.pins.insert(&pin.location());
     tracing::info!(pin = pin.id, category = pin.category.as_str(), "pin created");
     let location = format!("{}{PINS_PATH}/{}", base_url(&headers), pin.id);
     Ok(geojson_response(StatusCode::CREATED, &pin_feature(&pin), Some(&location)))
@@ -67,11 +66,11 @@ async fn list_pins(
 ) -> Result<Response, ApiError> {
     let params = PinListParams::parse(pairs)?;
     let area = match params.within {
-        Some(id) => Some(state.areas.get(id).ok_or_else(|| ApiError::NotFound(format!("there is no area {id}")))?),
+        Some(id) => Some(state.areas.prepared(id).ok_or_else(|| ApiError::NotFound(format!("there is no area {id}")))?),
         None => None,
     };
     let url = format!("{}{PINS_PATH}", base_url(&headers));
-    listing(&state, &url, &params, area.as_ref().map(|a| &a.geometry)).await
+    listing(&state, &url, &params, area.as_deref()).await
 }
 
 /// `POST /api/v1/pins/search` with a Polygon or MultiPolygon (or a Feature holding one) in the body; the
@@ -89,7 +88,7 @@ async fn search_pins(
     )?;
     let outline = parse_search_area(&body).map_err(|e| ApiError::Validation(vec![e]))?;
     let url = format!("{}{PINS_PATH}/search", base_url(&headers));
-    listing(&state, &url, &params, Some(&outline)).await
+    listing(&state, &url, &params, Some(&PreparedArea::new(&outline))).await
 }
 
 /// Answers a listing: the index picks the page (by id, or by distance for `near`), the store supplies the
@@ -98,7 +97,7 @@ pub(super) async fn listing(
     state: &AppState,
     url: &str,
     params: &PinListParams,
-    area: Option<&MultiPolygon<f64>>,
+    area: Option<&PreparedArea>,
 ) -> Result<Response, ApiError> {
     let (features, next_cursor, self_cursor) = match &params.near {
         Some(near) => {

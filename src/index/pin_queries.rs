@@ -7,12 +7,12 @@
 //! give a radius that surely holds the k geodesic-nearest, and that radius search is then ranked exactly.
 
 use chrono::{DateTime, Utc};
-use geo::MultiPolygon;
 use rstar::AABB;
 
 use super::PinIndex;
 use super::pins::{in_area, search_envelope};
-use crate::domain::{Category, Limit, Near, NearCursor, PinFilter, PinId, PinStats, Status};
+use crate::domain::{Bbox, Category, Limit, Near, NearCursor, PinFilter, PinId, PinStats, Status};
+use crate::spatial::PreparedArea;
 use crate::spatial::measure::{distance_m, radius_envelope};
 
 /// One page of a distance-ordered listing.
@@ -24,28 +24,30 @@ pub struct NearPage {
 }
 
 impl PinIndex {
+    /// Every pin id in the box (edges inclusive), in no particular order: the raw R-tree answer.
+    pub fn ids_in_bbox(&self, bbox: &Bbox) -> Vec<PinId> {
+        let envelope = AABB::from_corners([bbox.min_lon, bbox.min_lat], [bbox.max_lon, bbox.max_lat]);
+        self.read().tree.locate_in_envelope_intersecting(&envelope).map(|e| e.id).collect()
+    }
+
     /// Every pin id in `area` (inside or on its boundary), ascending.
-    pub fn ids_in(&self, area: &MultiPolygon<f64>) -> Vec<PinId> {
+    pub fn ids_in(&self, area: &PreparedArea) -> Vec<PinId> {
         let inner = self.read();
-        let search = search_envelope(&PinFilter::default(), Some(area));
-        let mut ids: Vec<PinId> = inner
-            .candidates(&search, &PinFilter::default(), PinId::MIN)
-            .iter()
-            .filter(|e| in_area(area, e))
-            .map(|e| e.id)
-            .collect();
+        let (search, filter) = (search_envelope(&PinFilter::default(), Some(area)), PinFilter::default());
+        let mut ids: Vec<PinId> =
+            inner.matching(&search, &filter, PinId::MIN).filter(|e| in_area(area, e)).map(|e| e.id).collect();
         ids.sort_unstable();
         ids
     }
 
     /// Counts by category and status and the first and last report time of the pins in `area`.
-    pub fn stats_in(&self, area: &MultiPolygon<f64>) -> PinStats {
+    pub fn stats_in(&self, area: &PreparedArea) -> PinStats {
         let inner = self.read();
-        let search = search_envelope(&PinFilter::default(), Some(area));
+        let (search, filter) = (search_envelope(&PinFilter::default(), Some(area)), PinFilter::default());
         let mut by_category = Category::ALL.map(|c| (c, 0_u64));
         let mut by_status = Status::ALL.map(|s| (s, 0_u64));
         let (mut count, mut first, mut last) = (0_u64, i64::MAX, i64::MIN);
-        for e in inner.candidates(&search, &PinFilter::default(), PinId::MIN).iter().filter(|e| in_area(area, e)) {
+        for e in inner.matching(&search, &filter, PinId::MIN).filter(|e| in_area(area, e)) {
             count += 1;
             if let Some(slot) = by_category.iter_mut().find(|(c, _)| *c == e.category) {
                 slot.1 += 1;
@@ -71,12 +73,12 @@ impl PinIndex {
     pub fn near_page(
         &self,
         filter: &PinFilter,
-        area: Option<&MultiPolygon<f64>>,
+        area: Option<&PreparedArea>,
         near: &Near,
         cursor: Option<NearCursor>,
         limit: Limit,
     ) -> NearPage {
-        let mut hits = self.near_all(filter, area, near);
+        let mut hits = self.near(filter, area, near);
         if let Some(c) = cursor {
             hits.retain(|&(id, d)| (d, id) > (c.distance_m, c.id));
         }
@@ -85,8 +87,8 @@ impl PinIndex {
         NearPage { hits, has_more }
     }
 
-    /// Every hit of a near query, ranked.
-    fn near_all(&self, filter: &PinFilter, area: Option<&MultiPolygon<f64>>, near: &Near) -> Vec<(PinId, f64)> {
+    /// Every hit of a near query (within the radius, or the k nearest), by geodesic distance then id.
+    pub fn near(&self, filter: &PinFilter, area: Option<&PreparedArea>, near: &Near) -> Vec<(PinId, f64)> {
         let centre = (near.lon, near.lat);
         let inner = self.read();
         let matches = |e: &super::pins::Entry| {
@@ -150,7 +152,7 @@ mod tests {
             exterior: [(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)],
             interiors: [[(x: 0.2, y: 0.2), (x: 0.3, y: 0.2), (x: 0.3, y: 0.3), (x: 0.2, y: 0.3), (x: 0.2, y: 0.2)]],
         );
-        let area = MultiPolygon(vec![square]);
+        let area = PreparedArea::new(&geo::MultiPolygon(vec![square]));
         assert_eq!(index.ids_in(&area), vec![1, 2]);
         let stats = index.stats_in(&area);
         assert_eq!(stats.count, 2);

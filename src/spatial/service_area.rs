@@ -2,7 +2,11 @@
 //! refused. The boundary ships in `data/almaty_city_boundary.geojson` (OpenStreetMap, ODbL) and is compiled
 //! into the binary, so the service needs no data files at run time.
 
-use geo::{BoundingRect, Intersects, MultiPolygon, Point, Polygon, Rect};
+use std::sync::Arc;
+
+use geo::{BoundingRect, MultiPolygon, Polygon, Rect};
+
+use super::PreparedArea;
 use geojson::GeoJson;
 
 /// The Almaty city boundary as shipped (OSM-derived dissolve of the eight districts).
@@ -16,11 +20,11 @@ pub enum ServiceAreaError {
     NoPolygon,
 }
 
-/// A (multi)polygon in lon/lat with its bounding box for a cheap first test.
+/// A (multi)polygon in lon/lat, prepared for fast exact membership tests (see [`PreparedArea`]).
 #[derive(Debug, Clone)]
 pub struct ServiceArea {
     name: String,
-    shape: MultiPolygon<f64>,
+    shape: Arc<PreparedArea>,
     bounds: Rect<f64>,
 }
 
@@ -54,17 +58,21 @@ impl ServiceArea {
         }
         let shape = MultiPolygon(polygons);
         let bounds = shape.bounding_rect().ok_or(ServiceAreaError::NoPolygon)?;
-        Ok(Self { name: name.to_owned(), shape, bounds })
+        Ok(Self { name: name.to_owned(), shape: Arc::new(PreparedArea::new(&shape)), bounds })
     }
 
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// `[min_lon, min_lat, max_lon, max_lat]`.
+    pub fn bounds(&self) -> [f64; 4] {
+        [self.bounds.min().x, self.bounds.min().y, self.bounds.max().x, self.bounds.max().y]
+    }
+
     /// Whether the point is inside or on the boundary (the same closed-set semantics as `ST_Intersects`).
     pub fn covers(&self, lon: f64, lat: f64) -> bool {
-        let p = Point::new(lon, lat);
-        self.bounds.intersects(&p) && self.shape.intersects(&p)
+        self.shape.intersects(lon, lat)
     }
 }
 

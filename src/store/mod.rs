@@ -12,7 +12,9 @@ use async_trait::async_trait;
 
 pub use error::StoreError;
 
-use crate::domain::{Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
+use crate::domain::{
+    Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, PinRecord, VersionId,
+};
 
 /// What qala needs from a store of record.
 #[async_trait]
@@ -31,6 +33,14 @@ pub trait Store: Send + Sync + 'static {
     /// # Errors
     /// Any store failure; nothing is written then.
     async fn insert_pin(&self, pin: &NewPin) -> Result<Pin, StoreError>;
+
+    /// Inserts many pins (and their contacts) in one transaction and returns them, in order, once committed;
+    /// the store assigns the ids. Seeding and bulk loads use it; one commit for many rows is what makes them
+    /// fast.
+    ///
+    /// # Errors
+    /// Any store failure; nothing is written then.
+    async fn insert_pins(&self, pins: &[PinRecord]) -> Result<Vec<Pin>, StoreError>;
 
     /// One pin by id.
     ///

@@ -1,7 +1,8 @@
 //! The embedded store: one GeoPackage file (SQLite) through sqlx, for a laptop, a district office or a
 //! public workshop with no database server, and a file QGIS opens as it is.
 //!
-//! Durability: WAL with `synchronous = FULL`, so a commit is on disk before the `201` goes out. Concurrency:
+//! Durability: WAL with `synchronous = FULL`, so a commit is on disk before the `201` goes out; reports that
+//! arrive together share one commit (`group_commit.rs`). Concurrency:
 //! one writer connection (SQLite has a single writer anyway; queueing in the pool instead of in SQLite means
 //! requests wait rather than fail with "database is locked") and several readers, which WAL never blocks.
 //! Another process (`qala areas import`) may write too: `busy_timeout` makes each side wait its turn, and a
@@ -9,6 +10,7 @@
 
 mod areas;
 mod copy;
+mod group_commit;
 mod open;
 mod pins;
 
@@ -18,7 +20,9 @@ use async_trait::async_trait;
 use sqlx::sqlite::SqlitePool;
 
 use super::{Store, StoreError};
-use crate::domain::{Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
+use crate::domain::{
+    Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, PinRecord, VersionId,
+};
 
 /// A GeoPackage file holding pins and areas.
 #[derive(Clone)]
@@ -26,6 +30,7 @@ pub struct GpkgStore {
     path: PathBuf,
     writer: SqlitePool,
     readers: SqlitePool,
+    reports: group_commit::GroupCommit,
 }
 
 impl GpkgStore {
@@ -55,7 +60,11 @@ impl Store for GpkgStore {
     }
 
     async fn insert_pin(&self, pin: &NewPin) -> Result<Pin, StoreError> {
-        pins::insert(&self.writer, pin).await
+        self.reports.insert(pin.clone()).await
+    }
+
+    async fn insert_pins(&self, pins: &[PinRecord]) -> Result<Vec<Pin>, StoreError> {
+        pins::insert_many(&self.writer, pins).await
     }
 
     async fn pin(&self, id: PinId) -> Result<Option<Pin>, StoreError> {

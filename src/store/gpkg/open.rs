@@ -62,7 +62,8 @@ pub(super) async fn open(path: &Path) -> Result<GpkgStore, StoreError> {
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(options.read_only(true))
         .await?;
-    Ok(GpkgStore { path: path.to_owned(), writer, readers })
+    let reports = super::group_commit::GroupCommit::start(writer.clone());
+    Ok(GpkgStore { path: path.to_owned(), writer, readers, reports })
 }
 
 /// Checks, read-only, that an existing file is a qala GeoPackage (or an empty file left by a crash).

@@ -2,8 +2,8 @@
 
 use sqlx::sqlite::SqlitePool;
 
-use super::{format_time, now, parse_time};
-use crate::domain::{NewPin, Pin, PinId, PinLocation};
+use super::{format_time, parse_time};
+use crate::domain::{Pin, PinId, PinLocation, PinRecord};
 use crate::spatial::gpkg_blob::{gpkg_to_point, point_to_gpkg};
 use crate::store::{StoreError, category, in_id_order, status};
 
@@ -26,40 +26,37 @@ pub(super) fn decode((id, geom, cat, st, description, created, updated): PinRow)
 }
 type LocationRow = (i64, Vec<u8>, String, String, String);
 
-pub(super) async fn insert(writer: &SqlitePool, pin: &NewPin) -> Result<Pin, StoreError> {
-    let blob = point_to_gpkg(pin.lon, pin.lat).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let created = format_time(now());
+/// Inserts many pins in one transaction (one WAL sync for all of them) and returns them once committed.
+pub(super) async fn insert_many(writer: &SqlitePool, records: &[PinRecord]) -> Result<Vec<Pin>, StoreError> {
     let mut tx = writer.begin().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO pins (geom, category, status, description, created_at, updated_at)
-         VALUES (?, ?, 'new', ?, ?, ?) RETURNING fid",
-    )
-    .bind(blob)
-    .bind(pin.category.as_str())
-    .bind(&pin.description)
-    .bind(&created)
-    .bind(&created)
-    .fetch_one(&mut *tx)
-    .await?;
-    if let Some(contact) = &pin.contact {
-        sqlx::query("INSERT INTO pin_contacts (pin_id, contact) VALUES (?, ?)")
-            .bind(id)
-            .bind(contact.expose())
-            .execute(&mut *tx)
-            .await?;
+    let mut out = Vec::with_capacity(records.len());
+    for r in records {
+        let blob = point_to_gpkg(r.pin.lon, r.pin.lat).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let created = format_time(r.created_at);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO pins (geom, category, status, description, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING fid",
+        )
+        .bind(blob)
+        .bind(r.pin.category.as_str())
+        .bind(r.status.as_str())
+        .bind(&r.pin.description)
+        .bind(&created)
+        .bind(&created)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(contact) = &r.pin.contact {
+            sqlx::query("INSERT INTO pin_contacts (pin_id, contact) VALUES (?, ?)")
+                .bind(id)
+                .bind(contact.expose())
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Read back through the stored text, so the answer carries exactly the stored time.
+        out.push(r.stored(id, parse_time(&created)?));
     }
     tx.commit().await?;
-    let at = parse_time(&created)?;
-    Ok(Pin {
-        id,
-        lon: pin.lon,
-        lat: pin.lat,
-        category: pin.category,
-        status: crate::domain::Status::New,
-        description: pin.description.clone(),
-        created_at: at,
-        updated_at: at,
-    })
+    Ok(out)
 }
 
 pub(super) async fn by_ids(readers: &SqlitePool, ids: &[PinId]) -> Result<Vec<Pin>, StoreError> {

@@ -38,40 +38,6 @@ pub(super) async fn export_pins(
     rows.into_iter().map(|r| Ok((Pin::try_from(r.pin)?, r.contact.map(Contact::new_unchecked)))).collect()
 }
 
-pub(super) async fn import_pins(pool: &PgPool, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
-    for (pin, contact) in pins {
-        sqlx::query(
-            "INSERT INTO pins (id, geom, category, status, description, created_at, updated_at)
-             VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $5, $6, $7, $8)",
-        )
-        .bind(pin.id)
-        .bind(pin.lon)
-        .bind(pin.lat)
-        .bind(pin.category.as_str())
-        .bind(pin.status.as_str())
-        .bind(&pin.description)
-        .bind(pin.created_at)
-        .bind(pin.updated_at)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(c) = contact {
-            sqlx::query("INSERT INTO pin_contacts (pin_id, contact) VALUES ($1, $2)")
-                .bind(pin.id)
-                .bind(c.expose())
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
-    sqlx::query(
-        "SELECT setval(pg_get_serial_sequence('pins', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM pins), false)",
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 pub(super) async fn import_area_version(
     pool: &PgPool,
     version: &AreaVersion,

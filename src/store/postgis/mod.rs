@@ -3,6 +3,7 @@
 //! SQL lives in `sql/*.sql` beside this file; every value is bound, never formatted into the text.
 
 mod areas;
+mod bulk;
 mod copy;
 mod rows;
 
@@ -14,7 +15,9 @@ use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::{Store, StoreError, in_id_order};
-use crate::domain::{Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, VersionId};
+use crate::domain::{
+    Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, PinRecord, VersionId,
+};
 use rows::{LocationRow, PinRow};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -85,6 +88,10 @@ impl Store for PostgisStore {
         row.try_into()
     }
 
+    async fn insert_pins(&self, pins: &[PinRecord]) -> Result<Vec<Pin>, StoreError> {
+        bulk::insert_pins(&self.pool, pins).await
+    }
+
     async fn pin(&self, id: PinId) -> Result<Option<Pin>, StoreError> {
         Ok(self.pins(&[id]).await?.pop())
     }
@@ -137,7 +144,7 @@ impl Store for PostgisStore {
     }
 
     async fn import_pins(&self, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
-        copy::import_pins(&self.pool, pins).await
+        bulk::import_pins(&self.pool, pins).await
     }
 
     async fn import_area_version(&self, version: &AreaVersion, areas: &[Area]) -> Result<(), StoreError> {

@@ -1,0 +1,92 @@
+//! Many pins in one statement: `UNNEST` over column arrays, one round trip per batch instead of one per row.
+//! Used by seeding ([`crate::store::Store::insert_pins`]) and by `qala store copy` (which keeps ids).
+//!
+//! New ids are drawn from the identity sequence first (`nextval` over `generate_series`), so each row's id is
+//! known before the insert and contacts can be written in the same transaction without relying on the order
+//! of `RETURNING`.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgPool, Postgres, Transaction};
+
+use crate::domain::{Contact, Pin, PinId, PinRecord};
+use crate::store::StoreError;
+
+pub(super) async fn insert_pins(pool: &PgPool, records: &[PinRecord]) -> Result<Vec<Pin>, StoreError> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = pool.begin().await?;
+    let count = i64::try_from(records.len()).unwrap_or(i64::MAX);
+    let ids: Vec<PinId> =
+        sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('pins', 'id')) FROM generate_series(1, $1)")
+            .bind(count)
+            .fetch_all(&mut *tx)
+            .await?;
+    let pins: Vec<(Pin, Option<Contact>)> =
+        ids.iter().zip(records).map(|(&id, r)| (r.stored(id, r.created_at), r.pin.contact.clone())).collect();
+    write_rows(&mut tx, &pins).await?;
+    tx.commit().await?;
+    Ok(pins.into_iter().map(|(p, _)| p).collect())
+}
+
+/// Inserts pins with their ids as given (a copy), then moves the sequence past the largest id.
+pub(super) async fn import_pins(pool: &PgPool, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    write_rows(&mut tx, pins).await?;
+    sqlx::query(
+        "SELECT setval(pg_get_serial_sequence('pins', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM pins), false)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn write_rows(tx: &mut Transaction<'_, Postgres>, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+    let n = pins.len();
+    let (mut ids, mut lons, mut lats) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut categories, mut statuses, mut descriptions) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut created, mut updated): (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>) =
+        (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut contact_ids, mut contacts) = (Vec::new(), Vec::new());
+    for (pin, contact) in pins {
+        ids.push(pin.id);
+        lons.push(pin.lon);
+        lats.push(pin.lat);
+        categories.push(pin.category.as_str());
+        statuses.push(pin.status.as_str());
+        descriptions.push(pin.description.as_str());
+        created.push(pin.created_at);
+        updated.push(pin.updated_at);
+        if let Some(c) = contact {
+            contact_ids.push(pin.id);
+            contacts.push(c.expose());
+        }
+    }
+    sqlx::query(
+        "INSERT INTO pins (id, geom, category, status, description, created_at, updated_at)
+         SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326), category, status, description, created_at, updated_at
+         FROM UNNEST($1::bigint[], $2::float8[], $3::float8[], $4::text[], $5::text[], $6::text[],
+                     $7::timestamptz[], $8::timestamptz[])
+              AS t(id, lon, lat, category, status, description, created_at, updated_at)",
+    )
+    .bind(&ids)
+    .bind(&lons)
+    .bind(&lats)
+    .bind(&categories)
+    .bind(&statuses)
+    .bind(&descriptions)
+    .bind(&created)
+    .bind(&updated)
+    .execute(&mut **tx)
+    .await?;
+    if !contact_ids.is_empty() {
+        sqlx::query("INSERT INTO pin_contacts (pin_id, contact) SELECT * FROM UNNEST($1::bigint[], $2::text[])")
+            .bind(&contact_ids)
+            .bind(&contacts)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
