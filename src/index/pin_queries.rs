@@ -3,14 +3,14 @@
 //!
 //! Distances: the R-tree works in degrees, which are not metres (a degree of longitude is 81 km here, one of
 //! latitude 111 km). So the tree only supplies candidates from a box that surely contains the circle, and
-//! the geodesic distance on WGS 84 filters and ranks them. For the k nearest, the k planar-nearest candidates
-//! give a radius that surely holds the k geodesic-nearest, and that radius search is then ranked exactly.
+//! the geodesic distance on WGS 84 filters and ranks them. For the k nearest, a best-first walk in degrees
+//! stops as soon as a lower bound in metres proves that no farther pin can enter the answer.
 
 use chrono::{DateTime, Utc};
 use rstar::AABB;
 
 use super::PinIndex;
-use super::pins::{in_area, search_envelope};
+use super::pins::{Entry, Tree, in_area, search_envelope};
 use crate::domain::{Bbox, Category, Limit, Near, NearCursor, PinFilter, PinId, PinStats, Status};
 use crate::spatial::PreparedArea;
 use crate::spatial::measure::{distance_m, radius_envelope};
@@ -91,32 +91,17 @@ impl PinIndex {
     pub fn near(&self, filter: &PinFilter, area: Option<&PreparedArea>, near: &Near) -> Vec<(PinId, f64)> {
         let centre = (near.lon, near.lat);
         let inner = self.read();
-        let matches = |e: &super::pins::Entry| {
+        let matches = |e: &Entry| {
             filter.matches_attributes(e.category, e.status)
                 && filter.bbox.is_none_or(|b| {
                     (b.min_lon..=b.max_lon).contains(&e.point[0]) && (b.min_lat..=b.max_lat).contains(&e.point[1])
                 })
                 && area.is_none_or(|a| in_area(a, e))
         };
-        // The search radius: the one asked for, or for k nearest the farthest of the k planar-nearest
-        // matching pins (capped by the radius when both are given).
-        let radius = match near.k {
-            Some(k) => {
-                let kth = inner
-                    .tree
-                    .nearest_neighbor_iter(&[near.lon, near.lat])
-                    .filter(|e| matches(e))
-                    .take(k)
-                    .map(|e| distance_m(centre, (e.point[0], e.point[1])))
-                    .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d))));
-                match (kth, near.radius_m) {
-                    (None, _) => return Vec::new(),
-                    (Some(d), Some(r)) => d.min(r),
-                    (Some(d), None) => d,
-                }
-            }
-            None => near.radius_m.unwrap_or(0.0),
-        };
+        if let Some(k) = near.k {
+            return k_nearest(&inner.tree, near, k, matches);
+        }
+        let radius = near.radius_m.unwrap_or(0.0);
         let [x0, y0, x1, y1] = radius_envelope(centre, radius);
         let search = AABB::from_corners([x0, y0], [x1, y1]);
         let mut hits: Vec<(PinId, f64)> = inner
@@ -127,11 +112,48 @@ impl PinIndex {
             .filter(|&(_, d)| d <= radius)
             .collect();
         hits.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        if let Some(k) = near.k {
-            hits.truncate(k);
-        }
         hits
     }
+}
+
+/// The `k` nearest matching pins (within `near.radius_m` when given), by geodesic distance then id.
+///
+/// A best-first walk: rstar yields pins in order of distance in degrees, and a distance of `δ` degrees is at
+/// least `δ` times the shortest length of a degree anywhere the walk can reach ([`metres_per_degree_min`]).
+/// Once that bound exceeds the k-th best geodesic distance found so far, no later pin can enter the answer,
+/// so the walk stops after a few dozen pins even where the nearest pins are kilometres away.
+fn k_nearest(tree: &Tree, near: &Near, k: usize, matches: impl Fn(&Entry) -> bool) -> Vec<(PinId, f64)> {
+    let centre = (near.lon, near.lat);
+    let limit_m = near.radius_m.unwrap_or(f64::INFINITY);
+    let mut best: Vec<(f64, PinId)> = Vec::with_capacity(k + 1);
+    for (e, d2) in tree.nearest_neighbor_iter_with_distance_2(&[near.lon, near.lat]) {
+        let degrees = d2.sqrt();
+        let bound_m = degrees * metres_per_degree_min(near.lat, degrees);
+        if bound_m > limit_m || (best.len() == k && best.last().is_some_and(|&(worst, _)| bound_m > worst)) {
+            break;
+        }
+        if !matches(e) {
+            continue;
+        }
+        let d = distance_m(centre, (e.point[0], e.point[1]));
+        if d > limit_m {
+            continue;
+        }
+        let at = best.partition_point(|&(bd, bid)| bd.total_cmp(&d).then(bid.cmp(&e.id)).is_lt());
+        if at < k {
+            best.insert(at, (d, e.id));
+            best.truncate(k);
+        }
+    }
+    best.into_iter().map(|(d, id)| (id, d)).collect()
+}
+
+/// A lower bound on the length in metres of one degree (of latitude or longitude) within `reach` degrees
+/// of latitude `lat`: a degree of latitude is at least 110,574 m, one of longitude at least 111,319 m·cos φ
+/// at the most poleward latitude φ reachable (with a margin for a geodesic's poleward bulge), less 0.1%.
+fn metres_per_degree_min(lat: f64, reach: f64) -> f64 {
+    let poleward = (lat.abs() + reach + 0.01).min(90.0).to_radians();
+    110_574.0_f64.min(111_319.0 * poleward.cos()) * 0.999
 }
 
 #[cfg(test)]
@@ -168,5 +190,42 @@ mod tests {
         let near = Near { lon: 76.95, lat: 43.24, radius_m: None, k: Some(1) };
         let page = index.near_page(&PinFilter::default(), None, &near, None, Limit::default());
         assert_eq!(page.hits.iter().map(|h| h.0).collect::<Vec<_>>(), vec![2]);
+    }
+
+    #[test]
+    fn k_nearest_equals_brute_force_even_far_from_every_pin() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        // A dense cluster and a sparse spread; query points inside, between and far outside.
+        let pins: Vec<PinLocation> = (1..=3000)
+            .map(|i| {
+                let (lon, lat) = if i % 3 == 0 {
+                    (76.95 + next() * 0.01, 43.25 + next() * 0.01)
+                } else {
+                    (76.75 + next() * 0.4, 43.05 + next() * 0.35)
+                };
+                loc(i, lon, lat)
+            })
+            .collect();
+        let index = PinIndex::default();
+        index.load(&pins);
+        for q in 0..200 {
+            let (lon, lat) =
+                if q % 4 == 0 { (77.6 + next(), 42.5 + next()) } else { (76.7 + next() * 0.5, 43.0 + next() * 0.45) };
+            for k in [1, 10, 57] {
+                let near = Near { lon, lat, radius_m: None, k: Some(k) };
+                let got = index.near(&PinFilter::default(), None, &near);
+                let mut all: Vec<(PinId, f64)> =
+                    pins.iter().map(|p| (p.id, distance_m((lon, lat), (p.lon, p.lat)))).collect();
+                all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+                all.truncate(k);
+                assert_eq!(got, all, "k = {k} at ({lon}, {lat})");
+            }
+        }
     }
 }
