@@ -120,6 +120,11 @@ pub struct ServeArgs {
     #[arg(long, env = "QALA_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
+    /// Memory for pins already rendered as GeoJSON, in MiB (listings are then answered without the store);
+    /// 0 turns the cache off.
+    #[arg(long, env = "QALA_FEATURE_CACHE_MIB", default_value_t = 128)]
+    pub feature_cache_mib: u64,
+
     #[command(flatten)]
     pub store: StoreArgs,
 }

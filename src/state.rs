@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::http::FeatureCache;
 use crate::index::{AreaIndex, PinIndex};
 use crate::spatial::ServiceArea;
 use crate::store::Store;
@@ -16,10 +17,18 @@ pub struct AppState {
     pub areas: AreaIndex,
     /// Where pins may be placed (Almaty's boundary).
     pub service_area: Arc<ServiceArea>,
+    /// Pins already rendered as GeoJSON, so that listings need not ask the store.
+    pub features: FeatureCache,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, service_area: ServiceArea) -> Self {
-        Self { store, pins: PinIndex::default(), areas: AreaIndex::default(), service_area: Arc::new(service_area) }
+        Self {
+            store,
+            pins: PinIndex::default(),
+            areas: AreaIndex::default(),
+            service_area: Arc::new(service_area),
+            features: FeatureCache::default(),
+        }
     }
 }

@@ -233,6 +233,7 @@ async fn http_runs(
     let rss = rss_bytes(server.child.id()).unwrap_or(0);
     report.startup("PostGIS", n, server.startup, rss);
     let conns = [1, 16, 64];
+    let mut page_100_script = None;
     for (limit, km) in [(100_usize, 1.0), (1000, 2.0)] {
         let windows = pages(index, locations, km, limit);
         let paths: Vec<String> = windows
@@ -251,6 +252,9 @@ async fn http_runs(
         assert_eq!(ours_ids, ids(&theirs, &|f| f["properties"]["id"].as_i64()), "HTTP page: ids differ");
         let file = paths_file(opts, &format!("pages_{limit}"), &paths);
         let script = http::get_script(&opts.out_dir, &file);
+        if limit == 100 {
+            page_100_script = Some((script.clone(), ours_ids.len()));
+        }
         for &c in &conns {
             let qala = http::wrk(&server.base, &script, c, opts.http_secs);
             let pg = http::postgres_json_load(&pool, &windows, limit as i64, c, opts.http_secs).await;
@@ -290,6 +294,20 @@ async fn http_runs(
     }
     report.rss_after("PostGIS", rss_bytes(server.child.id()).unwrap_or(0));
     drop(server);
+
+    // The same 100-feature pages with the feature cache off: every page fetches its rows from PostGIS.
+    if let Some((script, features)) = page_100_script {
+        let server =
+            http::start(&bin, &[("DATABASE_URL", url.to_owned()), ("QALA_FEATURE_CACHE_MIB", "0".into())]).await;
+        for c in [1, 16] {
+            report.http(HttpRow {
+                what: format!("GET /api/v1/pins?bbox=…&limit=100 ({features} features), feature cache off"),
+                conns: c,
+                qala: http::wrk(&server.base, &script, c, opts.http_secs),
+                postgres: None,
+            });
+        }
+    }
 
     // The embedded store: a fresh GeoPackage (writes do not depend on how many pins it holds).
     let dir = opts.out_dir.join("gpkg");

@@ -5,6 +5,7 @@ use tokio::net::TcpListener;
 
 use super::{CliError, open_store};
 use crate::config::ServeArgs;
+use crate::http::FeatureCache;
 use crate::ingest::seed_shipped_areas;
 use crate::server;
 use crate::spatial::ServiceArea;
@@ -13,7 +14,8 @@ use crate::state::AppState;
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     let store = open_store(&args.store).await?;
     seed_shipped_areas(store.as_ref()).await?;
-    let state = AppState::new(store, ServiceArea::almaty()?);
+    let mut state = AppState::new(store, ServiceArea::almaty()?);
+    state.features = FeatureCache::new(args.feature_cache_mib.saturating_mul(1024 * 1024));
     let listener = TcpListener::bind(args.bind)
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on {}", args.bind), source })?;

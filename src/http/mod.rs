@@ -6,6 +6,7 @@
 mod areas;
 mod error;
 mod extract;
+mod feature_cache;
 mod health;
 mod pins;
 mod response;
@@ -20,6 +21,7 @@ use tracing::Level;
 
 pub use error::{ApiError, PROBLEM_JSON};
 pub use extract::MAX_BODY_BYTES;
+pub use feature_cache::FeatureCache;
 
 use crate::state::AppState;
 

@@ -17,6 +17,13 @@ pub fn geojson_response(status: StatusCode, body: &Value, location: Option<&str>
     response
 }
 
+/// Pre-rendered GeoJSON text with `Content-Type: application/geo+json`.
+pub fn geojson_text_response(status: StatusCode, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON));
+    response
+}
+
 /// A link object `{rel, type, href}` to `base` with `params` and an optional cursor.
 pub fn link(rel: &str, base: &str, params: &[(String, String)], cursor: Option<&str>) -> Value {
     let mut query = form_urlencoded::Serializer::new(String::new());

@@ -5,8 +5,10 @@
 //! write, so it never answers with a pin the store does not hold, nor misses one it does.
 
 mod areas;
+mod nearest;
 mod pin_queries;
 mod pins;
+mod walk;
 
 pub use areas::AreaIndex;
 pub use pin_queries::NearPage;

@@ -3,14 +3,16 @@
 //!
 //! Distances: the R-tree works in degrees, which are not metres (a degree of longitude is 81 km here, one of
 //! latitude 111 km). So the tree only supplies candidates from a box that surely contains the circle, and
-//! the geodesic distance on WGS 84 filters and ranks them. For the k nearest, a best-first walk in degrees
-//! stops as soon as a lower bound in metres proves that no farther pin can enter the answer.
+//! the geodesic distance on WGS 84 filters and ranks them. The k nearest come from a best-first walk with
+//! bounds in metres (`nearest`).
 
 use chrono::{DateTime, Utc};
 use rstar::AABB;
 
 use super::PinIndex;
-use super::pins::{Entry, Tree, in_area, search_envelope};
+use super::nearest::k_nearest;
+use super::pins::{Entry, in_area, search_envelope};
+use super::walk;
 use crate::domain::{Bbox, Category, Limit, Near, NearCursor, PinFilter, PinId, PinStats, Status};
 use crate::spatial::PreparedArea;
 use crate::spatial::measure::{distance_m, radius_envelope};
@@ -27,15 +29,17 @@ impl PinIndex {
     /// Every pin id in the box (edges inclusive), in no particular order: the raw R-tree answer.
     pub fn ids_in_bbox(&self, bbox: &Bbox) -> Vec<PinId> {
         let envelope = AABB::from_corners([bbox.min_lon, bbox.min_lat], [bbox.max_lon, bbox.max_lat]);
-        self.read().tree.locate_in_envelope_intersecting(&envelope).map(|e| e.id).collect()
+        let mut ids = Vec::new();
+        walk::for_each_in_box(self.read().tree.root(), &envelope, &mut |e| ids.push(e.id));
+        ids
     }
 
     /// Every pin id in `area` (inside or on its boundary), ascending.
     pub fn ids_in(&self, area: &PreparedArea) -> Vec<PinId> {
         let inner = self.read();
         let (search, filter) = (search_envelope(&PinFilter::default(), Some(area)), PinFilter::default());
-        let mut ids: Vec<PinId> =
-            inner.matching(&search, &filter, PinId::MIN).filter(|e| in_area(area, e)).map(|e| e.id).collect();
+        let mut ids: Vec<PinId> = Vec::new();
+        inner.for_each_matching(&search, &filter, PinId::MIN, Some(area), |e| ids.push(e.id));
         ids.sort_unstable();
         ids
     }
@@ -47,7 +51,7 @@ impl PinIndex {
         let mut by_category = Category::ALL.map(|c| (c, 0_u64));
         let mut by_status = Status::ALL.map(|s| (s, 0_u64));
         let (mut count, mut first, mut last) = (0_u64, i64::MAX, i64::MIN);
-        for e in inner.matching(&search, &filter, PinId::MIN).filter(|e| in_area(area, e)) {
+        inner.for_each_matching(&search, &filter, PinId::MIN, Some(area), |e| {
             count += 1;
             if let Some(slot) = by_category.iter_mut().find(|(c, _)| *c == e.category) {
                 slot.1 += 1;
@@ -57,7 +61,7 @@ impl PinIndex {
             }
             first = first.min(e.created_at_us);
             last = last.max(e.created_at_us);
-        }
+        });
         let at = |us: i64| (count > 0).then(|| DateTime::<Utc>::from_timestamp_micros(us)).flatten();
         PinStats {
             count,
@@ -104,56 +108,18 @@ impl PinIndex {
         let radius = near.radius_m.unwrap_or(0.0);
         let [x0, y0, x1, y1] = radius_envelope(centre, radius);
         let search = AABB::from_corners([x0, y0], [x1, y1]);
-        let mut hits: Vec<(PinId, f64)> = inner
-            .tree
-            .locate_in_envelope_intersecting(&search)
-            .filter(|e| matches(e))
-            .map(|e| (e.id, distance_m(centre, (e.point[0], e.point[1]))))
-            .filter(|&(_, d)| d <= radius)
-            .collect();
+        let mut hits: Vec<(PinId, f64)> = Vec::new();
+        walk::for_each_in_box(inner.tree.root(), &search, &mut |e| {
+            if matches(e) {
+                let d = distance_m(centre, (e.point[0], e.point[1]));
+                if d <= radius {
+                    hits.push((e.id, d));
+                }
+            }
+        });
         hits.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         hits
     }
-}
-
-/// The `k` nearest matching pins (within `near.radius_m` when given), by geodesic distance then id.
-///
-/// A best-first walk: rstar yields pins in order of distance in degrees, and a distance of `δ` degrees is at
-/// least `δ` times the shortest length of a degree anywhere the walk can reach ([`metres_per_degree_min`]).
-/// Once that bound exceeds the k-th best geodesic distance found so far, no later pin can enter the answer,
-/// so the walk stops after a few dozen pins even where the nearest pins are kilometres away.
-fn k_nearest(tree: &Tree, near: &Near, k: usize, matches: impl Fn(&Entry) -> bool) -> Vec<(PinId, f64)> {
-    let centre = (near.lon, near.lat);
-    let limit_m = near.radius_m.unwrap_or(f64::INFINITY);
-    let mut best: Vec<(f64, PinId)> = Vec::with_capacity(k + 1);
-    for (e, d2) in tree.nearest_neighbor_iter_with_distance_2(&[near.lon, near.lat]) {
-        let degrees = d2.sqrt();
-        let bound_m = degrees * metres_per_degree_min(near.lat, degrees);
-        if bound_m > limit_m || (best.len() == k && best.last().is_some_and(|&(worst, _)| bound_m > worst)) {
-            break;
-        }
-        if !matches(e) {
-            continue;
-        }
-        let d = distance_m(centre, (e.point[0], e.point[1]));
-        if d > limit_m {
-            continue;
-        }
-        let at = best.partition_point(|&(bd, bid)| bd.total_cmp(&d).then(bid.cmp(&e.id)).is_lt());
-        if at < k {
-            best.insert(at, (d, e.id));
-            best.truncate(k);
-        }
-    }
-    best.into_iter().map(|(d, id)| (id, d)).collect()
-}
-
-/// A lower bound on the length in metres of one degree (of latitude or longitude) within `reach` degrees
-/// of latitude `lat`: a degree of latitude is at least 110,574 m, one of longitude at least 111,319 m·cos φ
-/// at the most poleward latitude φ reachable (with a margin for a geodesic's poleward bulge), less 0.1%.
-fn metres_per_degree_min(lat: f64, reach: f64) -> f64 {
-    let poleward = (lat.abs() + reach + 0.01).min(90.0).to_radians();
-    110_574.0_f64.min(111_319.0 * poleward.cos()) * 0.999
 }
 
 #[cfg(test)]
@@ -161,6 +127,7 @@ mod tests {
     use super::*;
     use crate::domain::PinLocation;
     use geo::polygon;
+    use rand::{Rng, SeedableRng};
 
     fn loc(id: PinId, lon: f64, lat: f64) -> PinLocation {
         PinLocation { id, lon, lat, category: Category::Pram, status: Status::New, created_at: Utc::now() }
@@ -194,13 +161,8 @@ mod tests {
 
     #[test]
     fn k_nearest_equals_brute_force_even_far_from_every_pin() {
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x9E37_79B9_7F4A_7C15);
+        let mut next = move || rng.random::<f64>();
         // A dense cluster and a sparse spread; query points inside, between and far outside.
         let pins: Vec<PinLocation> = (1..=3000)
             .map(|i| {

@@ -17,8 +17,9 @@ use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use rstar::{AABB, PointDistance, RStarInsertionStrategy, RTree, RTreeObject, RTreeParams};
+use rstar::{AABB, RStarInsertionStrategy, RTree, RTreeObject, RTreeParams};
 
+use super::walk;
 use crate::domain::{Category, Cursor, Limit, PinFilter, PinId, PinLocation, Status};
 use crate::spatial::PreparedArea;
 
@@ -47,15 +48,6 @@ impl RTreeObject for Entry {
     type Envelope = AABB<[f64; 2]>;
     fn envelope(&self) -> Self::Envelope {
         AABB::from_point(self.point)
-    }
-}
-
-/// Squared distance in degrees: only for rstar's nearest-neighbour walk, which ranks candidates. It is not a
-/// distance in metres; `pin_queries` re-ranks every candidate by geodesic metres.
-impl PointDistance for Entry {
-    fn distance_2(&self, point: &[f64; 2]) -> f64 {
-        let (dx, dy) = (self.point[0] - point[0], self.point[1] - point[1]);
-        dx * dx + dy * dy
     }
 }
 
@@ -133,22 +125,17 @@ impl PinIndex {
     /// The first `limit` ids (ascending) after `cursor` that match `filter` and, when given, lie in `area`
     /// (inside or on its boundary, as `ST_Intersects`).
     ///
-    /// The R-tree yields the candidates in the bbox (edges inclusive) and/or the area's bounding box; the
-    /// smallest ids are selected without sorting them all, and the exact polygon test runs only on
-    /// candidates in id order until the page is full.
+    /// The walk visits the bbox (edges inclusive) and/or the area's bounding box, tests area membership
+    /// with the prepared area (whole subtrees at once where the area surely covers them), and keeps the
+    /// smallest ids in a bounded heap instead of sorting every candidate.
     pub fn page(&self, filter: &PinFilter, area: Option<&PreparedArea>, cursor: Option<Cursor>, limit: Limit) -> Page {
         let after = cursor.map_or(PinId::MIN, |c| c.0);
         let want = limit.get();
         let inner = self.read();
         let search = search_envelope(filter, area);
-        let mut ids: Vec<PinId> = match area {
-            None => smallest_ids(inner.matching(&search, filter, after).map(|e| e.id), want + 1),
-            Some(area) => {
-                let mut candidates: Vec<Entry> = inner.matching(&search, filter, after).copied().collect();
-                candidates.sort_unstable_by_key(|e| e.id);
-                candidates.into_iter().filter(|e| in_area(area, e)).map(|e| e.id).take(want + 1).collect()
-            }
-        };
+        let mut smallest = SmallestIds::new(want + 1);
+        inner.for_each_matching(&search, filter, after, area, |e| smallest.offer(e.id));
+        let mut ids = smallest.into_sorted_vec();
         let has_more = ids.len() > want;
         ids.truncate(want);
         Page { ids, has_more }
@@ -165,18 +152,29 @@ impl PinIndex {
     }
 }
 
-/// The `k` smallest ids, ascending: a bounded max-heap, so a scan of a million entries keeps only `k`.
-fn smallest_ids(ids: impl Iterator<Item = PinId>, k: usize) -> Vec<PinId> {
-    let mut heap: BinaryHeap<PinId> = BinaryHeap::with_capacity(k + 1);
-    for id in ids {
-        if heap.len() < k {
-            heap.push(id);
-        } else if heap.peek().is_some_and(|&top| id < top) {
-            heap.pop();
-            heap.push(id);
+/// The `k` smallest ids offered, ascending: a bounded max-heap, so a scan of a million entries keeps only `k`.
+struct SmallestIds {
+    k: usize,
+    heap: BinaryHeap<PinId>,
+}
+
+impl SmallestIds {
+    fn new(k: usize) -> Self {
+        Self { k, heap: BinaryHeap::with_capacity(k + 1) }
+    }
+
+    fn offer(&mut self, id: PinId) {
+        if self.heap.len() < self.k {
+            self.heap.push(id);
+        } else if self.heap.peek().is_some_and(|&top| id < top) {
+            self.heap.pop();
+            self.heap.push(id);
         }
     }
-    heap.into_sorted_vec()
+
+    fn into_sorted_vec(self) -> Vec<PinId> {
+        self.heap.into_sorted_vec()
+    }
 }
 
 /// Where the R-tree must look for a filter and an optional area.
@@ -207,18 +205,32 @@ pub(super) fn in_area(area: &PreparedArea, e: &Entry) -> bool {
 }
 
 impl Inner {
-    /// Entries in the search region matching the attribute filter with id > `after`, in no order.
-    pub(super) fn matching<'a>(
-        &'a self,
-        search: &'a Search,
-        filter: &'a PinFilter,
+    /// Calls `f` on each entry in the search region matching the attribute filter with id > `after` and lying
+    /// in `area` when given (inside or on its boundary, as `ST_Intersects`), in no order.
+    pub(super) fn for_each_matching(
+        &self,
+        search: &Search,
+        filter: &PinFilter,
         after: PinId,
-    ) -> Box<dyn Iterator<Item = &'a Entry> + 'a> {
-        let keep = move |e: &&Entry| e.id > after && filter.matches_attributes(e.category, e.status);
-        match search {
-            Search::Nothing => Box::new(std::iter::empty()),
-            Search::Everything => Box::new(self.tree.iter().filter(keep)),
-            Search::Within(envelope) => Box::new(self.tree.locate_in_envelope_intersecting(envelope).filter(keep)),
+        area: Option<&PreparedArea>,
+        mut f: impl FnMut(&Entry),
+    ) {
+        let mut keep = |e: &Entry| {
+            if e.id > after && filter.matches_attributes(e.category, e.status) {
+                f(e);
+            }
+        };
+        match (search, area) {
+            (Search::Nothing, _) => {}
+            (Search::Everything, None) => walk::for_each(self.tree.root(), &mut keep),
+            (Search::Everything, Some(area)) => {
+                let everywhere = AABB::from_corners([f64::MIN, f64::MIN], [f64::MAX, f64::MAX]);
+                walk::for_each_in_area(self.tree.root(), &everywhere, area, &mut keep);
+            }
+            (Search::Within(envelope), None) => walk::for_each_in_box(self.tree.root(), envelope, &mut keep),
+            (Search::Within(envelope), Some(area)) => {
+                walk::for_each_in_area(self.tree.root(), envelope, area, &mut keep);
+            }
         }
     }
 }

@@ -149,6 +149,32 @@ impl PreparedArea {
         in_box & (cell == INSIDE)
     }
 
+    /// Whether the area surely covers every point of the box `[min_lon, min_lat, max_lon, max_lat]`: `true`
+    /// only when every grid cell the box can reach is wholly inside. `false` means "not known" (the box meets
+    /// a boundary cell, leaves the area's box, spans too many cells to check cheaply, or the area is one that
+    /// geo answers for); callers then test point by point.
+    ///
+    /// Exact for the same reason as the cell shortcut: the cell map is monotone, so every point of the box
+    /// lands in a cell between the cells of its corners.
+    #[must_use]
+    pub fn covers_box(&self, b: [f64; 4]) -> bool {
+        const MAX_CELLS_CHECKED: usize = 1024;
+        if self.geo_shape.is_some() || !(b[0] >= self.min_x && b[2] <= self.max_x) {
+            return false;
+        }
+        if !(b[1] >= self.min_y && b[3] <= self.max_y) {
+            return false;
+        }
+        let (c0, c1) = (self.cols.index(b[0]), self.cols.index(b[2]));
+        let (r0, r1) = (self.rows.index(b[1]), self.rows.index(b[3]));
+        if (c1 + 1).saturating_sub(c0) * (r1 + 1).saturating_sub(r0) > MAX_CELLS_CHECKED {
+            return false;
+        }
+        let cols = self.cols.count();
+        (r0..=r1)
+            .all(|r| self.cells.get(r * cols + c0..=r * cols + c1).is_some_and(|row| row.iter().all(|&c| c == INSIDE)))
+    }
+
     /// `[min_lon, min_lat, max_lon, max_lat]` of the exterior rings (every covered point lies in it); `None`
     /// when the area is empty.
     #[must_use]

@@ -462,3 +462,29 @@ fn random_lattice_polygons_agree_with_geo() {
         agree(&format!("random case {case}: {shape:?}"), &shape, &area, &points);
     }
 }
+
+#[test]
+fn a_box_said_to_be_covered_is_covered_at_every_probe() {
+    let mut rng = Rng(0x51_7cc1_b727_220a);
+    let (mut covered_boxes, mut boxes) = (0, 0);
+    for (name, shape) in load("almaty_districts.geojson") {
+        let area = PreparedArea::new(&shape);
+        let [x0, y0, x1, y1] = area.bounding_box().unwrap();
+        for _ in 0..2_000 {
+            let (w, h) = (rng.range(0.0, 0.02), rng.range(0.0, 0.02));
+            let (x, y) = (rng.range(x0 - 0.01, x1), rng.range(y0 - 0.01, y1));
+            let b = [x, y, x + w, y + h];
+            boxes += 1;
+            if !area.covers_box(b) {
+                continue;
+            }
+            covered_boxes += 1;
+            let mut probes = vec![(b[0], b[1]), (b[2], b[3]), (b[0], b[3]), (b[2], b[1])];
+            probes.extend((0..50).map(|_| (rng.range(b[0], b[2]), rng.range(b[1], b[3]))));
+            for (px, py) in probes {
+                assert!(shape.intersects(&Point::new(px, py)), "{name}: {b:?} said covered, ({px}, {py}) is not");
+            }
+        }
+    }
+    assert!(covered_boxes > boxes / 20, "only {covered_boxes} of {boxes} boxes were found covered");
+}
