@@ -53,15 +53,18 @@ impl PinIndex {
         let (mut count, mut first, mut last) = (0_u64, i64::MAX, i64::MIN);
         inner.for_each_matching(&search, &filter, PinId::MIN, Some(area), |e| {
             count += 1;
-            if let Some(slot) = by_category.iter_mut().find(|(c, _)| *c == e.category) {
+            // `ALL` lists the variants in declaration order, so a variant's discriminant is its slot.
+            if let Some(slot) = by_category.get_mut(e.category as usize) {
                 slot.1 += 1;
             }
-            if let Some(slot) = by_status.iter_mut().find(|(s, _)| *s == e.status) {
+            if let Some(slot) = by_status.get_mut(e.status as usize) {
                 slot.1 += 1;
             }
             first = first.min(e.created_at_us);
             last = last.max(e.created_at_us);
         });
+        debug_assert!(by_category.iter().enumerate().all(|(i, (c, _))| *c as usize == i));
+        debug_assert!(by_status.iter().enumerate().all(|(i, (s, _))| *s as usize == i));
         let at = |us: i64| (count > 0).then(|| DateTime::<Utc>::from_timestamp_micros(us)).flatten();
         PinStats {
             count,
@@ -117,7 +120,9 @@ impl PinIndex {
                 }
             }
         });
-        hits.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        // Distances are never negative (`abs` folds a -0), so their bit patterns sort as the numbers do, and an
+        // integer key is cheaper than a float comparison.
+        hits.sort_unstable_by_key(|&(id, d)| (d.abs().to_bits(), id));
         hits
     }
 }
