@@ -1,4 +1,5 @@
-//! The pins R-tree alone: bulk load and ~1 km² bbox pages over 100,000 pins spread over Almaty.
+//! The pins R-tree alone: bulk load and ~1 km² bbox pages over 100,000 pins spread over Almaty, and the same
+//! windows over a million.
 //! The side-by-side comparison with PostGIS is a separate driver; this measures the index in isolation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -59,6 +60,13 @@ fn bench(c: &mut Criterion) {
     let limit = Limit::parse("10000").unwrap();
     c.bench_function("1000 bbox pages of ~1 km2 over 100k pins", |b| {
         b.iter(|| windows.iter().map(|w| index.page(w, None, None, limit).ids.len()).sum::<usize>())
+    });
+    // The same windows over a million pins: the ids alone, as the side-by-side driver measures them.
+    let million = PinIndex::default();
+    million.load(&pins(1_000_000));
+    let boxes: Vec<Bbox> = windows.iter().filter_map(|w| w.bbox).collect();
+    c.bench_function("1000 bbox windows of ~1 km2 over 1M pins, ids only", |b| {
+        b.iter(|| boxes.iter().map(|w| million.ids_in_bbox(w).len()).sum::<usize>())
     });
 }
 

@@ -76,7 +76,8 @@ impl PinIndex {
     }
 
     /// Pins near a point, by geodesic distance then id, after `cursor`, at most `limit`, also matching
-    /// `filter` and lying in `area` when given.
+    /// `filter` and lying in `area` when given. Only the page is sorted: the rest of a radius's hits are
+    /// merely partitioned off.
     pub fn near_page(
         &self,
         filter: &PinFilter,
@@ -85,46 +86,66 @@ impl PinIndex {
         cursor: Option<NearCursor>,
         limit: Limit,
     ) -> NearPage {
-        let mut hits = self.near(filter, area, near);
+        let mut hits = match near.k {
+            Some(_) => self.near(filter, area, near),
+            None => self.within(filter, area, near),
+        };
         if let Some(c) = cursor {
             hits.retain(|&(id, d)| (d, id) > (c.distance_m, c.id));
         }
         let has_more = hits.len() > limit.get();
-        hits.truncate(limit.get());
+        if has_more {
+            hits.select_nth_unstable_by_key(limit.get(), distance_then_id);
+            hits.truncate(limit.get());
+        }
+        hits.sort_unstable_by_key(distance_then_id);
         NearPage { hits, has_more }
     }
 
     /// Every hit of a near query (within the radius, or the k nearest), by geodesic distance then id.
     pub fn near(&self, filter: &PinFilter, area: Option<&PreparedArea>, near: &Near) -> Vec<(PinId, f64)> {
-        let centre = (near.lon, near.lat);
-        let inner = self.read();
-        let matches = |e: &Entry| {
-            filter.matches_attributes(e.category, e.status)
-                && filter.bbox.is_none_or(|b| {
-                    (b.min_lon..=b.max_lon).contains(&e.point[0]) && (b.min_lat..=b.max_lat).contains(&e.point[1])
-                })
-                && area.is_none_or(|a| in_area(a, e))
-        };
         if let Some(k) = near.k {
-            return k_nearest(&inner.tree, near, k, matches);
+            let inner = self.read();
+            return k_nearest(&inner.tree, near, k, |e| near_filter(filter, area, e));
         }
+        let mut hits = self.within(filter, area, near);
+        hits.sort_unstable_by_key(distance_then_id);
+        hits
+    }
+
+    /// The pins within `near.radius_m` (0 when absent) of the point with their geodesic distances, matching
+    /// `filter` and lying in `area` when given, in no particular order (what `ST_DWithin` answers).
+    pub fn within(&self, filter: &PinFilter, area: Option<&PreparedArea>, near: &Near) -> Vec<(PinId, f64)> {
+        let centre = (near.lon, near.lat);
         let radius = near.radius_m.unwrap_or(0.0);
         let [x0, y0, x1, y1] = radius_envelope(centre, radius);
         let search = AABB::from_corners([x0, y0], [x1, y1]);
         let mut hits: Vec<(PinId, f64)> = Vec::new();
-        walk::for_each_in_box(inner.tree.root(), &search, &mut |e| {
-            if matches(e) {
+        walk::for_each_in_box(self.read().tree.root(), &search, &mut |e| {
+            if near_filter(filter, area, e) {
                 let d = distance_m(centre, (e.point[0], e.point[1]));
                 if d <= radius {
                     hits.push((e.id, d));
                 }
             }
         });
-        // Distances are never negative (`abs` folds a -0), so their bit patterns sort as the numbers do, and an
-        // integer key is cheaper than a float comparison.
-        hits.sort_unstable_by_key(|&(id, d)| (d.abs().to_bits(), id));
         hits
     }
+}
+
+/// The attribute, bbox and area filters of a near query.
+fn near_filter(filter: &PinFilter, area: Option<&PreparedArea>, e: &Entry) -> bool {
+    filter.matches_attributes(e.category, e.status)
+        && filter.bbox.is_none_or(|b| {
+            (b.min_lon..=b.max_lon).contains(&e.point[0]) && (b.min_lat..=b.max_lat).contains(&e.point[1])
+        })
+        && area.is_none_or(|a| in_area(a, e))
+}
+
+/// The order of near hits: distances are never negative (`abs` folds a -0), so their bit patterns sort as the
+/// numbers do, and an integer key is cheaper than a float comparison.
+fn distance_then_id(&(id, d): &(PinId, f64)) -> (u64, PinId) {
+    (d.abs().to_bits(), id)
 }
 
 #[cfg(test)]
