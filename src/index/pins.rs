@@ -8,9 +8,10 @@
 //!
 //! Nodes hold up to 32 children, not rstar's default 6: the tree is bulk-loaded and mostly read, and wider
 //! nodes mean fewer nodes (less memory per pin) and shallower walks. A window's cost is mostly the number of
-//! nodes it opens, each at an unrelated heap address: over a million pins, 1,000 windows of ~1 km² took
-//! 11.1 ms with 16 children, 8.9 ms with 32 and 8.6 ms with 64 (`cargo bench --bench index`); 32 keeps
-//! inserts (an R* split sorts a full node) and the point tests in nodes on a window's edge cheap.
+//! nodes it opens, each at an unrelated heap address. Measured with `cargo bench --bench index` (1,000
+//! windows of ~1 km² over a million pins): uniform pins 11.1 ms with 16 children, 8.9 ms with 32, 8.6 ms
+//! with 64; `qala seed`'s clustered pins 9.3 ms with 16 and 9.1 ms with 32 (runs differ by up to 10% on this
+//! machine). 32 keeps inserts (an R* split sorts a full node) and the point tests on a window's edge cheap.
 //!
 //! Concurrency: a `std::sync::RwLock`, never held across an `.await` (every method here is synchronous), like
 //! mini-redis's `Db`. Reads vastly outnumber writes (a citizen adds one pin, planners query thousands), and a
