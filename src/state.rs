@@ -22,13 +22,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, service_area: ServiceArea) -> Self {
+    pub fn new(store: Arc<dyn Store>, service_area: ServiceArea, features: FeatureCache) -> Self {
         Self {
             store,
             pins: PinIndex::default(),
             areas: AreaIndex::default(),
             service_area: Arc::new(service_area),
-            features: FeatureCache::default(),
+            features,
         }
     }
 }

@@ -14,8 +14,8 @@ use crate::state::AppState;
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     let store = open_store(&args.store).await?;
     seed_shipped_areas(store.as_ref()).await?;
-    let mut state = AppState::new(store, ServiceArea::almaty()?);
-    state.features = FeatureCache::new(args.feature_cache_mib.saturating_mul(1024 * 1024));
+    let features = FeatureCache::new(args.feature_cache_mib.saturating_mul(1024 * 1024));
+    let state = AppState::new(store, ServiceArea::almaty()?, features);
     let listener = TcpListener::bind(args.bind)
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on {}", args.bind), source })?;

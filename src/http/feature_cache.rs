@@ -23,9 +23,6 @@ use crate::spatial::pin_feature;
 /// A rendered Feature: the JSON text of one pin.
 pub type Rendered = Arc<str>;
 
-/// The default budget: room for about 400,000 typical features.
-pub const DEFAULT_CAPACITY_BYTES: u64 = 128 * 1024 * 1024;
-
 #[derive(Clone)]
 pub struct FeatureCache {
     /// `None` when the cache is off (a budget of 0).
@@ -105,14 +102,8 @@ impl FeatureCache {
     }
 }
 
-impl Default for FeatureCache {
-    fn default() -> Self {
-        Self::new(DEFAULT_CAPACITY_BYTES)
-    }
-}
-
 /// A pin's Feature as JSON text.
-pub fn render(pin: &Pin) -> Rendered {
+fn render(pin: &Pin) -> Rendered {
     Arc::from(pin_feature(pin).to_string())
 }
 
@@ -138,7 +129,7 @@ mod tests {
 
     #[test]
     fn a_fill_that_started_before_a_write_is_not_kept() {
-        let cache = FeatureCache::default();
+        let cache = FeatureCache::new(1024 * 1024);
         let before = cache.generation();
         cache.invalidate(7);
         let rendered = cache.fill(before, &[pin(7, "old text")]);

@@ -30,7 +30,7 @@ impl PinIndex {
     pub fn ids_in_bbox(&self, bbox: &Bbox) -> Vec<PinId> {
         let envelope = AABB::from_corners([bbox.min_lon, bbox.min_lat], [bbox.max_lon, bbox.max_lat]);
         let mut ids = Vec::new();
-        walk::for_each_in_box(self.read().tree.root(), &envelope, &mut |e| ids.push(e.id));
+        walk::for_each_in(self.read().tree.root(), &envelope, None, &mut |e| ids.push(e.id));
         ids
     }
 
@@ -121,7 +121,7 @@ impl PinIndex {
         let [x0, y0, x1, y1] = radius_envelope(centre, radius);
         let search = AABB::from_corners([x0, y0], [x1, y1]);
         let mut hits: Vec<(PinId, f64)> = Vec::new();
-        walk::for_each_in_box(self.read().tree.root(), &search, &mut |e| {
+        walk::for_each_in(self.read().tree.root(), &search, None, &mut |e| {
             if near_filter(filter, area, e) {
                 let d = distance_m(centre, (e.point[0], e.point[1]));
                 if d <= radius {

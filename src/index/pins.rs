@@ -224,17 +224,15 @@ impl Inner {
                 f(e);
             }
         };
+        let root = self.tree.root();
         match (search, area) {
             (Search::Nothing, _) => {}
-            (Search::Everything, None) => walk::for_each(self.tree.root(), &mut keep),
-            (Search::Everything, Some(area)) => {
+            (Search::Everything, None) => walk::for_each(root, &mut keep),
+            (Search::Everything, Some(_)) => {
                 let everywhere = AABB::from_corners([f64::MIN, f64::MIN], [f64::MAX, f64::MAX]);
-                walk::for_each_in_area(self.tree.root(), &everywhere, area, &mut keep);
+                walk::for_each_in(root, &everywhere, area, &mut keep);
             }
-            (Search::Within(envelope), None) => walk::for_each_in_box(self.tree.root(), envelope, &mut keep),
-            (Search::Within(envelope), Some(area)) => {
-                walk::for_each_in_area(self.tree.root(), envelope, area, &mut keep);
-            }
+            (Search::Within(envelope), _) => walk::for_each_in(root, envelope, area, &mut keep),
         }
     }
 }

@@ -11,36 +11,14 @@ use rstar::{AABB, Envelope, ParentNode, RTreeNode};
 use super::pins::Entry;
 use crate::spatial::PreparedArea;
 
-/// Calls `f` on every entry inside `window` (edges inclusive), in no particular order.
-pub(super) fn for_each_in_box(node: &ParentNode<Entry>, window: &AABB<[f64; 2]>, f: &mut impl FnMut(&Entry)) {
-    let (lo, hi) = (window.lower(), window.upper());
-    for child in node.children() {
-        match child {
-            RTreeNode::Leaf(e) => {
-                let [x, y] = e.point;
-                if x >= lo[0] && x <= hi[0] && y >= lo[1] && y <= hi[1] {
-                    f(e);
-                }
-            }
-            RTreeNode::Parent(p) => {
-                let envelope = p.envelope();
-                if window.contains_envelope(&envelope) {
-                    for_each(p, f);
-                } else if window.intersects(&envelope) {
-                    for_each_in_box(p, window, f);
-                }
-            }
-        }
-    }
-}
-
-/// Calls `f` on every entry inside `window` (edges inclusive) that `area` covers (inside or on its boundary).
-/// A subtree inside the window and wholly inside the area (by [`PreparedArea::covers_box`]) is emptied
-/// without a test per pin: most of a district's pins lie in such subtrees.
-pub(super) fn for_each_in_area(
+/// Calls `f` on every entry inside `window` (edges inclusive) and, when given, covered by `area` (inside or
+/// on its boundary), in no particular order. A subtree inside the window (and wholly inside the area, by
+/// [`PreparedArea::covers_box`]) is emptied without a test per pin: most pins of a window or a district lie
+/// in such subtrees.
+pub(super) fn for_each_in(
     node: &ParentNode<Entry>,
     window: &AABB<[f64; 2]>,
-    area: &PreparedArea,
+    area: Option<&PreparedArea>,
     f: &mut impl FnMut(&Entry),
 ) {
     let (lo, hi) = (window.lower(), window.upper());
@@ -48,7 +26,7 @@ pub(super) fn for_each_in_area(
         match child {
             RTreeNode::Leaf(e) => {
                 let [x, y] = e.point;
-                if x >= lo[0] && x <= hi[0] && y >= lo[1] && y <= hi[1] && area.intersects(x, y) {
+                if x >= lo[0] && x <= hi[0] && y >= lo[1] && y <= hi[1] && area.is_none_or(|a| a.intersects(x, y)) {
                     f(e);
                 }
             }
@@ -58,10 +36,10 @@ pub(super) fn for_each_in_area(
                     continue;
                 }
                 let ([x0, y0], [x1, y1]) = (envelope.lower(), envelope.upper());
-                if window.contains_envelope(&envelope) && area.covers_box([x0, y0, x1, y1]) {
+                if window.contains_envelope(&envelope) && area.is_none_or(|a| a.covers_box([x0, y0, x1, y1])) {
                     for_each(p, f);
                 } else {
-                    for_each_in_area(p, window, area, f);
+                    for_each_in(p, window, area, f);
                 }
             }
         }
@@ -106,7 +84,7 @@ mod tests {
             let (w, h) = ((next() * 60.0).round() / 100.0, (next() * 60.0).round() / 100.0);
             let window = AABB::from_corners([x, y], [x + w, y + h]);
             let mut got = Vec::new();
-            for_each_in_box(tree.root(), &window, &mut |e| got.push(e.id));
+            for_each_in(tree.root(), &window, None, &mut |e| got.push(e.id));
             let mut want: Vec<_> = tree.locate_in_envelope_intersecting(&window).map(|e| e.id).collect();
             got.sort_unstable();
             want.sort_unstable();
@@ -118,7 +96,7 @@ mod tests {
         let area = PreparedArea::new(&square);
         let everywhere = AABB::from_corners([-1.0, -1.0], [3.0, 3.0]);
         let mut got = Vec::new();
-        for_each_in_area(tree.root(), &everywhere, &area, &mut |e| got.push(e.id));
+        for_each_in(tree.root(), &everywhere, Some(&area), &mut |e| got.push(e.id));
         let mut want: Vec<_> = tree.iter().filter(|e| area.intersects(e.point[0], e.point[1])).map(|e| e.id).collect();
         got.sort_unstable();
         want.sort_unstable();
