@@ -21,6 +21,8 @@ pub enum Command {
     Areas(AreasArgs),
     /// Fill a store with deterministic synthetic pins inside Almaty (demos, benchmarks).
     Seed(SeedArgs),
+    /// Write pins or areas to a file for GIS tools: GeoJSON, GeoJSONSeq, CSV, GeoPackage or FlatGeobuf.
+    Export(ExportArgs),
     /// Move everything between stores.
     Store {
         #[command(subcommand)]
@@ -100,6 +102,64 @@ pub struct ImportArgs {
     /// Make this historic-centre version current at once (district imports always become current).
     #[arg(long)]
     pub activate: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// geojson, geojsonseq, csv, gpkg or fgb.
+    #[arg(long)]
+    pub format: String,
+    /// The file to write (replaced if it exists).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// pins or areas.
+    #[arg(long, default_value = "pins")]
+    pub what: String,
+    /// Pins in minLon,minLat,maxLon,maxLat.
+    #[arg(long)]
+    pub bbox: Option<String>,
+    /// Pins in this area (its id).
+    #[arg(long)]
+    pub within: Option<String>,
+    /// Pins of these categories (comma-separated).
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Pins in these statuses (comma-separated).
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Pins reported in this time: an RFC 3339 instant or date, or start/end with .. for an open end.
+    #[arg(long)]
+    pub datetime: Option<String>,
+    /// Pins matching this CQL2 text filter.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Areas of this kind (district, historic_centre).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Areas of this version number of --kind (else the current versions).
+    #[arg(long)]
+    pub version: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+impl ExportArgs {
+    /// The filters as the export API's query parameters, so both parse them the same way.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        [
+            ("bbox", &self.bbox),
+            ("within", &self.within),
+            ("category", &self.category),
+            ("status", &self.status),
+            ("datetime", &self.datetime),
+            ("filter", &self.filter),
+            ("kind", &self.kind),
+            ("version", &self.version),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k.to_owned(), v.clone())))
+        .collect()
+    }
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,11 @@
 //! - [`domain`]: plain types and validation (pin, category, status, bbox, paging). No I/O.
 //! - [`store`]: the [`store::Store`] trait, the store of record; `postgis/` implements it with sqlx.
 //! - [`index`]: the in-memory R-tree over every pin, loaded from the store and updated after each commit.
-//! - [`spatial`]: the service area (Almaty's boundary) and GeoJSON rendering.
+//! - [`spatial`]: the service area (Almaty's boundary), CRSs and reprojection, and GeoJSON rendering.
+//! - [`selection`]: which pins a reader asked for (box, area, attributes, time, CQL2), paged through the index
+//!   and the store; shared by OGC API items, exports and `qala export`.
+//! - [`filter`]: CQL2 text filters compiled into a predicate over pins.
+//! - [`export`]: the export formats (GeoJSON, GeoJSONSeq, CSV streamed; GeoPackage, FlatGeobuf built whole).
 //! - [`seed`]: deterministic synthetic pins for demos and benchmarks.
 //! - [`config`], [`cli`]: the command line; [`server`]: serve with graceful shutdown; [`state`]: shared handles.
 //!
@@ -19,10 +23,13 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod export;
+pub mod filter;
 pub mod http;
 pub mod index;
 pub mod ingest;
 pub mod seed;
+pub mod selection;
 pub mod server;
 pub mod spatial;
 pub mod state;

@@ -4,17 +4,8 @@
 
 mod common;
 
-use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, qala_cli, report};
+use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, gdal, qala_cli, report};
 use serde_json::Value;
-
-fn gdal(tool: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} (Debian gdal-bin) is needed; ./scripts/test installs it: {e}"));
-    assert!(out.status.success(), "{tool} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[tokio::test]
 async fn ogrinfo_and_ogr2ogr_read_the_embedded_store() {

@@ -52,7 +52,7 @@ if command -v flock >/dev/null 2>&1; then
   flock 9
 fi
 
-if [[ -x "$py" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && "$py" -c 'import shapely, numpy' >/dev/null 2>&1; then
+if [[ -x "$py" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && "$py" -c 'import shapely, numpy, openapi_spec_validator' >/dev/null 2>&1; then
   log "venv up to date: $venv"
   printf '%s\n' "$py"
   exit 0
@@ -80,8 +80,8 @@ log "installing $req"
   || die "pip install -r $req failed (PyPI unreachable, or no wheel for this platform/python?)"
 
 "$py" - >&2 <<'EOF' || die "installed packages do not import"
-import numpy, shapely
-print(f"setup.sh: numpy {numpy.__version__}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string})")
+import numpy, shapely, openapi_spec_validator
+print(f"setup.sh: numpy {numpy.__version__}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), openapi-spec-validator")
 EOF
 
 printf '%s\n' "$want" > "$stamp"

@@ -1,6 +1,7 @@
 //! The `qala` command line: one file per subcommand.
 
 mod areas;
+mod export;
 mod seed;
 mod serve;
 mod store;
@@ -40,6 +41,7 @@ pub fn main() -> ExitCode {
             Command::Serve(args) => serve::run(args).await,
             Command::Areas(args) => areas::run(args).await,
             Command::Seed(args) => seed::run(args).await,
+            Command::Export(args) => export::run(args).await,
             Command::Store { command: StoreCommand::Copy { from, to } } => store::copy(&from, &to).await,
         }
     });
@@ -65,6 +67,8 @@ pub enum CliError {
     ServiceArea(#[from] crate::spatial::ServiceAreaError),
     #[error(transparent)]
     Ingest(#[from] crate::ingest::IngestError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
 }
 
 /// Opens the store of record named by the arguments (applying its migrations).

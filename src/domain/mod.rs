@@ -8,6 +8,7 @@ mod bbox;
 mod error;
 mod pin;
 mod query;
+mod time_range;
 mod validate;
 
 pub use area::{Area, AreaId, AreaKind, AreaNames, AreaVersion, NewArea, NewAreaVersion, VersionId};
@@ -15,4 +16,5 @@ pub use bbox::Bbox;
 pub use error::{FieldError, Location};
 pub use pin::{Category, Contact, NewPin, Pin, PinId, PinLocation, PinRecord, Status, UnknownValue};
 pub use query::{Cursor, Limit, Near, NearCursor, PinFilter, PinStats};
+pub use time_range::TimeRange;
 pub use validate::{DESCRIPTION_MAX_CHARS, parse_new_pin};

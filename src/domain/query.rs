@@ -2,20 +2,24 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Bbox, Category, FieldError, PinId, Status};
+use super::{Bbox, Category, FieldError, PinId, Status, TimeRange};
 
-/// Which pins a listing asks for. Empty category/status lists mean "any".
+/// Which pins a listing asks for. Empty category/status lists mean "any"; no `created` range means "any time".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PinFilter {
     pub bbox: Option<Bbox>,
     pub categories: Vec<Category>,
     pub statuses: Vec<Status>,
+    /// Report time (`created_at`) in this range, both ends inclusive.
+    pub created: Option<TimeRange>,
 }
 
 impl PinFilter {
-    pub fn matches_attributes(&self, category: Category, status: Status) -> bool {
+    /// The attribute part of the filter (everything but the box), on what the index holds of a pin.
+    pub fn matches_attributes(&self, category: Category, status: Status, created_at_us: i64) -> bool {
         (self.categories.is_empty() || self.categories.contains(&category))
             && (self.statuses.is_empty() || self.statuses.contains(&status))
+            && self.created.is_none_or(|r| r.contains_us(created_at_us))
     }
 }
 

@@ -36,6 +36,18 @@ pub enum ApiError {
     NotReady,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An export file could not be built (disk full, encoder failure); logged, answered 500.
+    #[error(transparent)]
+    Export(crate::export::ExportError),
+}
+
+impl From<crate::export::ExportError> for ApiError {
+    fn from(e: crate::export::ExportError) -> Self {
+        match e {
+            crate::export::ExportError::Store(s) => ApiError::Store(s),
+            other => ApiError::Export(other),
+        }
+    }
 }
 
 struct Problem {
@@ -48,6 +60,11 @@ struct Problem {
 }
 
 impl ApiError {
+    /// The problem's one-line detail, for a command-line user.
+    pub fn detail(&self) -> String {
+        self.problem().detail
+    }
+
     fn problem(&self) -> Problem {
         let p = |status, slug, title, detail: String| Problem {
             status,
@@ -106,7 +123,7 @@ impl ApiError {
                     "the store is busy or unreachable; nothing was written; try again".into(),
                 )
             },
-            ApiError::Store(_) => p(
+            ApiError::Store(_) | ApiError::Export(_) => p(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "Internal error",

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, header, request::Parts};
 use serde_json::Value;
 
 use super::error::ApiError;
-use crate::domain::{AreaId, Bbox, Cursor, FieldError, Limit, Near, NearCursor, PinFilter};
+use crate::domain::{AreaId, Bbox, Cursor, FieldError, Limit, Near, NearCursor, PinFilter, TimeRange};
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -87,8 +87,8 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
     }
 }
 
-/// Parameters of a pins listing: `bbox`, `category`, `status`, `within`, `near` with `radius_m` and/or
-/// `k`, `limit`, `cursor`.
+/// Parameters of a pins listing: `bbox`, `category`, `status`, `datetime` (report time: an RFC 3339 instant
+/// or interval, as OGC API – Features), `within`, `near` with `radius_m` and/or `k`, `limit`, `cursor`.
 #[derive(Debug, Default)]
 pub struct PinListParams {
     pub filter: PinFilter,
@@ -105,8 +105,8 @@ pub struct PinListParams {
 }
 
 impl PinListParams {
-    const KNOWN: [&'static str; 9] =
-        ["bbox", "category", "status", "within", "near", "radius_m", "k", "limit", "cursor"];
+    const KNOWN: [&'static str; 10] =
+        ["bbox", "category", "status", "datetime", "within", "near", "radius_m", "k", "limit", "cursor"];
 
     /// # Errors
     /// [`ApiError::BadParameters`] naming every bad or unknown parameter.
@@ -133,6 +133,7 @@ impl PinListParams {
                     "bbox" => Bbox::parse("bbox", &value).map(|b| out.filter.bbox = Some(b)),
                     "category" => list(&name, &value).map(|v| out.filter.categories = v),
                     "status" => list(&name, &value).map(|v| out.filter.statuses = v),
+                    "datetime" => TimeRange::parse("datetime", &value).map(|r| out.filter.created = Some(r)),
                     "within" => area_id("within", &value).map(|id| out.within = Some(id)),
                     "near" => lon_lat("near", &value).map(|p| centre = Some(p)),
                     "radius_m" => radius(&value).map(|r| radius_m = Some(r)),

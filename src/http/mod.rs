@@ -5,9 +5,11 @@
 
 mod areas;
 mod error;
+pub mod exports;
 mod extract;
 mod feature_cache;
 mod health;
+mod ogc;
 mod pins;
 mod response;
 
@@ -30,6 +32,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(pins::router())
         .merge(areas::router())
+        .merge(ogc::router())
+        .merge(exports::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_ready));
     Router::new()
         .merge(health::router())

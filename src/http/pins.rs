@@ -85,7 +85,7 @@ async fn search_pins(
 ) -> Result<Response, ApiError> {
     let params = PinListParams::parse_allowing(
         pairs,
-        &["bbox", "category", "status", "near", "radius_m", "k", "limit", "cursor"],
+        &["bbox", "category", "status", "datetime", "near", "radius_m", "k", "limit", "cursor"],
     )?;
     let outline = parse_search_area(&body).map_err(|e| ApiError::Validation(vec![e]))?;
     let url = format!("{}{PINS_PATH}/search", base_url(&headers));
@@ -136,7 +136,7 @@ pub(super) async fn listing(
 
 /// The rendered features of `ids`, in that order, from the cache where it has them and from the store for the
 /// rest (which then join the cache). A pin the store no longer holds is left out.
-async fn rendered_pins(state: &AppState, ids: &[PinId]) -> Result<Vec<Rendered>, ApiError> {
+pub(super) async fn rendered_pins(state: &AppState, ids: &[PinId]) -> Result<Vec<Rendered>, ApiError> {
     let cached = state.features.get_many(ids);
     let missing: Vec<PinId> = ids.iter().zip(&cached).filter(|(_, c)| c.is_none()).map(|(&id, _)| id).collect();
     if missing.is_empty() {

@@ -5,11 +5,13 @@
 //! write, so it never answers with a pin the store does not hold, nor misses one it does.
 
 mod areas;
+mod matching;
 mod nearest;
 mod pin_queries;
 mod pins;
 mod walk;
 
 pub use areas::AreaIndex;
+pub use matching::{DirectedPage, IndexedPin, PageFrom, PinQuery};
 pub use pin_queries::NearPage;
 pub use pins::{Page, PinIndex};

@@ -135,7 +135,7 @@ impl PinIndex {
 
 /// The attribute, bbox and area filters of a near query.
 fn near_filter(filter: &PinFilter, area: Option<&PreparedArea>, e: &Entry) -> bool {
-    filter.matches_attributes(e.category, e.status)
+    filter.matches_attributes(e.category, e.status, e.created_at_us)
         && filter.bbox.is_none_or(|b| {
             (b.min_lon..=b.max_lon).contains(&e.point[0]) && (b.min_lat..=b.max_lat).contains(&e.point[1])
         })

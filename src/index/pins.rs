@@ -220,7 +220,7 @@ impl Inner {
         mut f: impl FnMut(&Entry),
     ) {
         let mut keep = |e: &Entry| {
-            if e.id > after && filter.matches_attributes(e.category, e.status) {
+            if e.id > after && filter.matches_attributes(e.category, e.status, e.created_at_us) {
                 f(e);
             }
         };

@@ -3,6 +3,7 @@
 //!
 //! Named `spatial`, not `geo`, so it never shadows the `geo` crate.
 
+pub mod crs;
 mod geojson_out;
 pub mod gpkg_blob;
 pub mod import;
@@ -12,6 +13,7 @@ mod search_area;
 mod service_area;
 pub mod wkb_codec;
 
+pub use crs::Crs;
 pub use geojson_out::{area_feature, multipolygon_geometry, pin_feature, point_geometry};
 pub use prepared_area::PreparedArea;
 pub use search_area::{SEARCH_MAX_VERTICES, parse_search_area};

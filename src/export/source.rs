@@ -1,0 +1,61 @@
+//! Where export rows come from: a pin selection, paged by id through the index and the store (a chunk at a
+//! time, so memory does not grow with the export), or a list of areas.
+
+use std::sync::Arc;
+
+use super::layer::{AREAS, Layer, PINS, Row};
+use crate::domain::{Area, Limit};
+use crate::index::PinIndex;
+use crate::selection::{Selection, SelectionCursor};
+use crate::store::{Store, StoreError};
+
+/// Pins per chunk: large enough that the per-chunk index walk is amortised, small enough to stay a few
+/// hundred kilobytes in flight.
+const PINS_PER_CHUNK: usize = 2_000;
+
+pub enum RowSource {
+    Pins { selection: Box<Selection>, cursor: SelectionCursor },
+    Areas(Option<Vec<Arc<Area>>>),
+}
+
+impl RowSource {
+    pub fn pins(selection: Selection) -> Self {
+        RowSource::Pins { selection: Box::new(selection), cursor: SelectionCursor::new() }
+    }
+
+    pub fn areas(areas: Vec<Arc<Area>>) -> Self {
+        RowSource::Areas(Some(areas))
+    }
+
+    pub fn layer(&self) -> &'static Layer {
+        match self {
+            RowSource::Pins { .. } => &PINS,
+            RowSource::Areas(_) => &AREAS,
+        }
+    }
+
+    /// How many rows the export will hold, when known in advance (for a progress bar).
+    pub fn len_hint(&self, index: &PinIndex) -> Option<u64> {
+        match self {
+            RowSource::Pins { selection, .. } => selection.count(index),
+            RowSource::Areas(areas) => areas.as_ref().map(|a| a.len() as u64),
+        }
+    }
+
+    /// The next chunk of rows, `None` at the end.
+    ///
+    /// # Errors
+    /// A store failure.
+    pub async fn next(&mut self, index: &PinIndex, store: &dyn Store) -> Result<Option<Vec<Row>>, StoreError> {
+        match self {
+            RowSource::Pins { selection, cursor } => {
+                let limit = Limit::parse(&PINS_PER_CHUNK.to_string()).unwrap_or_default();
+                let pins = cursor.next(selection, index, store, limit).await?;
+                Ok(pins.map(|pins| pins.iter().map(Row::from).collect()))
+            }
+            RowSource::Areas(areas) => {
+                Ok(areas.take().filter(|a| !a.is_empty()).map(|a| a.iter().map(|a| Row::from(a.as_ref())).collect()))
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! The compiled predicate and its evaluation on one pin. Each node answers with the set of SQL truth values it
+//! could have ([`Outcomes`], see `outcomes`), so one walk covers SQL NULL and fields the caller does not know yet.
+
+use super::like::{LikePattern, fold_case};
+use super::outcomes::Outcomes;
+use super::spatial::SpatialTest;
+
+/// The fields of one pin, as far as the caller knows them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PinFields<'a> {
+    pub id: i64,
+    pub lon: f64,
+    pub lat: f64,
+    pub category: &'a str,
+    pub status: &'a str,
+    /// Microseconds since the Unix epoch.
+    pub created_at_us: i64,
+    /// `None`: not known at this stage (the caller only has the index's copy); `Some(None)`: SQL NULL;
+    /// `Some(Some(s))`: the value.
+    pub description: Option<Option<&'a str>>,
+    /// Microseconds since the Unix epoch; `None`: not known at this stage.
+    pub updated_at_us: Option<i64>,
+}
+
+/// The answer of a predicate for one pin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tri {
+    True,
+    False,
+    /// It depends on a field the caller did not know: fetch the record and evaluate again.
+    Unknown,
+}
+
+/// Where the pins a predicate can match lie, in lon/lat.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Envelope {
+    /// No pin can match (for example two disjoint `S_INTERSECTS`, or `FALSE`).
+    Empty,
+    /// Every matching pin lies in this closed box: `[min_lon, min_lat, max_lon, max_lat]`, min ≤ max.
+    Within([f64; 4]),
+}
+
+/// A compiled CQL2 filter over pins; see [`compile()`](super::compile()). Cheap to evaluate, `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct PinPredicate {
+    root: Node,
+    needs_record: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextField {
+    Category,
+    Status,
+    Description,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TimeField {
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// `=`, `<`, `<=`, `>`, `>=`; `<>` compiles to `NOT =`, which is the same under SQL's NULL rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Order {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum TextTest {
+    Compare(Order, String),
+    Like(LikePattern),
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Node {
+    Const(bool),
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    /// `lo <= id <= hi`; i128 so that bounds rounded from any `f64` fit.
+    Id {
+        lo: i128,
+        hi: i128,
+    },
+    /// `fold`: the value is lowercased first (`CASEI(property)`).
+    Text {
+        field: TextField,
+        fold: bool,
+        test: TextTest,
+    },
+    /// `start <= t < end`, in nanoseconds since the Unix epoch.
+    Time {
+        field: TimeField,
+        start: i128,
+        end: i128,
+    },
+    DescriptionIsNull,
+    Spatial(Box<SpatialTest>),
+}
+
+impl PinPredicate {
+    pub(super) fn new(root: Node) -> PinPredicate {
+        let needs_record = root.needs_record();
+        PinPredicate { root, needs_record }
+    }
+
+    /// Whether `pin` matches. [`Tri::Unknown`] only when the answer depends on a field that `pin` does not know
+    /// (`None`). SQL NULL (`description: Some(None)`) makes comparisons, `LIKE`, `IN` and `BETWEEN` NULL, which
+    /// counts as no match at the top, also under `NOT`; `IS NULL` is true.
+    pub fn eval(&self, pin: &PinFields) -> Tri {
+        self.root.eval(pin).answer()
+    }
+
+    /// Whether the filter refers to `description` or `updated_at`, so that a caller holding only the index's
+    /// copy of a pin may get [`Tri::Unknown`] and must then fetch the record.
+    pub fn needs_record(&self) -> bool {
+        self.needs_record
+    }
+
+    /// A lon/lat box that every matching pin lies in, from the filter's spatial conditions, so that a caller can
+    /// ask its R-tree for candidates; `None` when matches may be anywhere. `AND` intersects its conditions'
+    /// boxes, `OR` unites them only when every branch has one, `NOT` and `S_DISJOINT` give none.
+    pub fn envelope(&self) -> Option<Envelope> {
+        self.root.envelope()
+    }
+}
+
+impl Node {
+    fn eval(&self, pin: &PinFields) -> Outcomes {
+        match self {
+            Node::Const(value) => Outcomes::of(*value),
+            Node::And(children) => {
+                let mut acc = Outcomes::of(true);
+                for child in children {
+                    acc = acc.and(child.eval(pin));
+                    if acc == Outcomes::of(false) {
+                        break;
+                    }
+                }
+                acc
+            }
+            Node::Or(children) => {
+                let mut acc = Outcomes::of(false);
+                for child in children {
+                    acc = acc.or(child.eval(pin));
+                    if acc == Outcomes::of(true) {
+                        break;
+                    }
+                }
+                acc
+            }
+            Node::Not(child) => child.eval(pin).not(),
+            Node::Id { lo, hi } => Outcomes::of((*lo..=*hi).contains(&i128::from(pin.id))),
+            Node::Text { field, fold, test } => {
+                let value = match field {
+                    TextField::Category => pin.category,
+                    TextField::Status => pin.status,
+                    TextField::Description => match pin.description {
+                        None => return Outcomes::ANY,
+                        Some(None) => return Outcomes::NULL,
+                        Some(Some(value)) => value,
+                    },
+                };
+                if *fold { Outcomes::of(test.matches(&fold_case(value))) } else { Outcomes::of(test.matches(value)) }
+            }
+            Node::Time { field, start, end } => {
+                let us = match field {
+                    TimeField::CreatedAt => pin.created_at_us,
+                    TimeField::UpdatedAt => match pin.updated_at_us {
+                        Some(us) => us,
+                        None => return Outcomes::TRUE_OR_FALSE,
+                    },
+                };
+                Outcomes::of((*start..*end).contains(&(i128::from(us) * 1000)))
+            }
+            Node::DescriptionIsNull => match pin.description {
+                None => Outcomes::TRUE_OR_FALSE,
+                Some(value) => Outcomes::of(value.is_none()),
+            },
+            Node::Spatial(test) => test.eval(pin.lon, pin.lat).map_or(Outcomes::NULL, Outcomes::of),
+        }
+    }
+
+    fn needs_record(&self) -> bool {
+        match self {
+            Node::And(children) | Node::Or(children) => children.iter().any(Node::needs_record),
+            Node::Not(child) => child.needs_record(),
+            Node::Text { field, .. } => *field == TextField::Description,
+            Node::Time { field, .. } => *field == TimeField::UpdatedAt,
+            Node::DescriptionIsNull => true,
+            Node::Const(_) | Node::Id { .. } | Node::Spatial(_) => false,
+        }
+    }
+
+    fn envelope(&self) -> Option<Envelope> {
+        match self {
+            Node::Const(false) => Some(Envelope::Empty),
+            Node::Spatial(test) => test.envelope(),
+            Node::And(children) => children.iter().filter_map(Node::envelope).reduce(intersection),
+            Node::Or(children) => children.iter().map(Node::envelope).reduce(|a, b| Some(union(a?, b?)))?,
+            _ => None,
+        }
+    }
+}
+
+impl TextTest {
+    fn matches(&self, value: &str) -> bool {
+        match self {
+            TextTest::Compare(order, literal) => order.holds(value.cmp(literal.as_str())),
+            TextTest::Like(pattern) => pattern.matches(value),
+        }
+    }
+}
+
+impl Order {
+    pub(super) fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        match self {
+            Order::Eq => ordering.is_eq(),
+            Order::Lt => ordering.is_lt(),
+            Order::Le => ordering.is_le(),
+            Order::Gt => ordering.is_gt(),
+            Order::Ge => ordering.is_ge(),
+        }
+    }
+}
+
+fn intersection(a: Envelope, b: Envelope) -> Envelope {
+    match (a, b) {
+        (Envelope::Within(a), Envelope::Within(b)) => {
+            let boxed = [a[0].max(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].min(b[3])];
+            if boxed[0] <= boxed[2] && boxed[1] <= boxed[3] { Envelope::Within(boxed) } else { Envelope::Empty }
+        }
+        _ => Envelope::Empty,
+    }
+}
+
+fn union(a: Envelope, b: Envelope) -> Envelope {
+    match (a, b) {
+        (Envelope::Within(a), Envelope::Within(b)) => {
+            Envelope::Within([a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
+        }
+        (Envelope::Empty, other) | (other, Envelope::Empty) => other,
+    }
+}

@@ -1,0 +1,42 @@
+//! CQL2 text filters over pins (OGC API – Features Part 3), compiled once per request into a [`PinPredicate`]
+//! that answers for one pin at a time.
+//!
+//! # Why compile, and why our own evaluator
+//! A filter is evaluated on every candidate pin, so all the work that does not depend on the pin happens once in
+//! [`compile()`]: the text is parsed by the `cql2` crate, every name, operator and type is checked (so evaluation
+//! cannot fail), and literals are turned into what the comparison needs: integer bounds for `id`, folded strings
+//! for `CASEI`, nanosecond periods for timestamps and dates, lon/lat geometries (through the caller's
+//! `to_lon_lat`, for the request's filter-crs) with their bounding boxes. cql2's own evaluator is not used (see
+//! `compile`).
+//!
+//! # Not known yet
+//! A caller that holds only the R-tree's copy of a pin (without `description` and `updated_at`) can still
+//! evaluate: [`PinPredicate::eval`] returns [`Tri::Unknown`] only when the answer really depends on a missing
+//! field, and [`PinPredicate::needs_record`] says in advance whether that can happen. [`PinPredicate::envelope`]
+//! gives the lon/lat box the matches must lie in, so spatial filters are answered from the R-tree.
+//!
+//! # Layout
+//! - `compile`: the entry point and the walk over cql2's `Expr`; `compare`: comparisons, `LIKE`, `IN`,
+//!   `IS NULL`; `temporal`: dates, timestamps, intervals, `T_*`; `spatial`: geometry literals and `S_*`;
+//!   `like`: the `LIKE` matcher;
+//! - `parse`: cql2's parser behind a stack guard; `error`: [`FilterError`] and its wording;
+//! - `eval`: the compiled form and its evaluation; `outcomes`: the logic of NULL and not-known-yet;
+//!   `queryables`: the names a filter may use.
+
+mod compare;
+mod compile;
+mod error;
+mod eval;
+mod like;
+mod outcomes;
+mod parse;
+mod queryables;
+mod spatial;
+mod temporal;
+#[cfg(test)]
+mod tests;
+
+pub use compile::compile;
+pub use error::FilterError;
+pub use eval::{Envelope, PinFields, PinPredicate, Tri};
+pub use queryables::{QUERYABLES, QueryableType};

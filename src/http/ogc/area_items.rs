@@ -1,0 +1,158 @@
+//! Items of the area collections (districts, historic-centre versions): few, large polygons, so they are
+//! paged by `offset` and filtered by `bbox` with an exact polygon–box intersection.
+
+use std::sync::Arc;
+
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::Utc;
+use geo::{Intersects, MapCoords, MultiPolygon, Polygon, Rect};
+use serde_json::{Value, json};
+
+use super::catalog::{self, CollectionId};
+use super::params::{BboxParam, ItemsParams};
+use super::pin_items::with_crs;
+use super::representation::{Format, anchor, escape, html_response, properties_table, text_response};
+use super::vocabulary::{AREA_ITEMS_PARAMS, ROOT, media, rel};
+use crate::domain::{Area, FieldError};
+use crate::http::ApiError;
+use crate::http::extract::base_url;
+use crate::spatial::{Crs, area_feature, multipolygon_geometry};
+use crate::state::AppState;
+
+/// `GET /ogc/collections/{districts|historic_centre|historic_centre_vN}/items`.
+pub async fn items(
+    state: &AppState,
+    id: CollectionId,
+    headers: &HeaderMap,
+    pairs: Vec<(String, String)>,
+) -> Result<Response, ApiError> {
+    let params = ItemsParams::parse(pairs, AREA_ITEMS_PARAMS)?;
+    let format = Format::negotiate(params.f.as_deref(), headers).map_err(|e| ApiError::BadParameters(vec![e]))?;
+    let bbox = params.bbox.map(|b| bbox_polygon(&b)).transpose()?;
+    let matching: Vec<Arc<Area>> = catalog::areas_of(state, id)
+        .into_iter()
+        .filter(|a| bbox.as_ref().is_none_or(|b| a.geometry.intersects(b)))
+        .collect();
+    let (offset, limit) = (params.offset, params.limit.get());
+    let page: Vec<&Arc<Area>> = matching.iter().skip(offset).take(limit).collect();
+    let href = format!("{}{ROOT}/collections/{}/items", base_url(headers), id.name());
+    let link = |rel: &str, media: &str, f: Format, offset: usize| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(params.echo.iter().filter(|(k, _)| k != "f"));
+        query.append_pair("f", f.param());
+        if offset > 0 {
+            query.append_pair("offset", &offset.to_string());
+        }
+        json!({ "rel": rel, "type": media, "href": format!("{href}?{}", query.finish()) })
+    };
+    let (own_media, other, other_media) = match format {
+        Format::Json => (media::GEOJSON, Format::Html, media::HTML),
+        Format::Html => (media::HTML, Format::Json, media::GEOJSON),
+    };
+    let mut links = vec![link(rel::SELF, own_media, format, offset), link(rel::ALTERNATE, other_media, other, offset)];
+    if offset + page.len() < matching.len() {
+        links.push(link(rel::NEXT, own_media, format, offset + page.len()));
+    }
+    if offset > 0 {
+        links.push(link(rel::PREV, own_media, format, offset.saturating_sub(limit)));
+    }
+    let features: Vec<Value> = page.iter().map(|a| feature_in(a, params.crs)).collect::<Result<_, _>>()?;
+    Ok(match format {
+        Format::Json => {
+            let doc = json!({
+                "type": "FeatureCollection",
+                "timeStamp": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "numberMatched": matching.len(),
+                "numberReturned": features.len(),
+                "features": features,
+                "links": links,
+            });
+            with_crs(text_response(doc.to_string(), media::GEOJSON), params.crs)
+        }
+        Format::Html => {
+            let rows: String = page
+                .iter()
+                .map(|a| {
+                    format!(
+                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td><td>{}</td></tr>",
+                        anchor(&format!("{href}/{}?f=html", a.id), &a.id.to_string()),
+                        escape(a.names.en.as_deref().unwrap_or(&a.label)),
+                        escape(a.names.kk.as_deref().unwrap_or_default()),
+                        a.area_km2,
+                        escape(&a.version.label)
+                    )
+                })
+                .collect();
+            let body = format!(
+                "<p>{} areas.</p><table><tr><th>id</th><th>name</th><th>атауы</th><th>km²</th><th>version</th></tr>{rows}</table>",
+                matching.len()
+            );
+            with_crs(html_response(&id.name(), &body), params.crs)
+        }
+    })
+}
+
+/// `GET /ogc/collections/{area collection}/items/{featureId}`.
+pub async fn item(
+    state: &AppState,
+    id: CollectionId,
+    headers: &HeaderMap,
+    raw_id: &str,
+    pairs: Vec<(String, String)>,
+) -> Result<Response, ApiError> {
+    let params = ItemsParams::parse(pairs, &["f", "crs"])?;
+    let format = Format::negotiate(params.f.as_deref(), headers).map_err(|e| ApiError::BadParameters(vec![e]))?;
+    let area = catalog::areas_of(state, id)
+        .into_iter()
+        .find(|a| a.id.to_string() == raw_id)
+        .ok_or_else(|| ApiError::NotFound(format!("the collection {} has no feature {raw_id:?}", id.name())))?;
+    let mut feature = feature_in(&area, params.crs)?;
+    let href = format!("{}{ROOT}/collections/{}/items/{}", base_url(headers), id.name(), area.id);
+    feature["links"] = json!([
+        { "rel": rel::SELF, "type": media::GEOJSON, "href": format!("{href}?f=json") },
+        { "rel": rel::ALTERNATE, "type": media::HTML, "href": format!("{href}?f=html") },
+    ]);
+    Ok(match format {
+        Format::Json => with_crs(text_response(feature.to_string(), media::GEOJSON), params.crs),
+        Format::Html => html_response(&format!("{} {}", id.name(), area.id), &properties_table(&feature)),
+    })
+}
+
+fn feature_in(area: &Area, crs: Crs) -> Result<Value, ApiError> {
+    let mut feature = area_feature(area, true);
+    if crs != Crs::Crs84 {
+        let converted: MultiPolygon<f64> = area
+            .geometry
+            .try_map_coords(|c| crs.from_lon_lat(c.x, c.y).map(|(x, y)| geo::Coord { x, y }))
+            .map_err(|why| ApiError::BadParameters(vec![FieldError::parameter("crs", why)]))?;
+        feature["geometry"] = multipolygon_geometry(&converted);
+    }
+    Ok(feature)
+}
+
+/// The requested box as a lon/lat polygon: exact for lon/lat CRSs; for a projected one, its outline
+/// densified (32 points an edge) and converted, which follows the curved image of each edge to well under a
+/// metre at city scale.
+fn bbox_polygon(b: &BboxParam) -> Result<Polygon<f64>, ApiError> {
+    let Some((crs, [x0, y0, x1, y1])) = b.projected else {
+        let l = &b.lon_lat;
+        return Ok(Rect::new((l.min_lon, l.min_lat), (l.max_lon, l.max_lat)).to_polygon());
+    };
+    let steps = 32;
+    let mut ring = Vec::with_capacity(4 * steps + 1);
+    let edges = [((x0, y0), (x1, y0)), ((x1, y0), (x1, y1)), ((x1, y1), (x0, y1)), ((x0, y1), (x0, y0))];
+    for ((ax, ay), (bx, by)) in edges {
+        for i in 0..steps {
+            let t = i as f64 / steps as f64;
+            let (lon, lat) = crs
+                .to_lon_lat(ax + (bx - ax) * t, ay + (by - ay) * t)
+                .map_err(|why| ApiError::BadParameters(vec![FieldError::parameter("bbox", why)]))?;
+            ring.push(geo::Coord { x: lon, y: lat });
+        }
+    }
+    if let Some(&first) = ring.first() {
+        ring.push(first);
+    }
+    Ok(Polygon::new(geo::LineString(ring), vec![]))
+}

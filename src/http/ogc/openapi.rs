@@ -1,0 +1,143 @@
+//! The OpenAPI 3.0 definition of `/ogc` (served at `/ogc/api`). Written out by hand as one JSON value: it is
+//! small, and every operation in it is exercised by `tests/ogc_api.rs`, which also has the document checked
+//! by `openapi-spec-validator`.
+//!
+//! GDAL's OAPIF driver reads `limit`'s default and maximum here, and translates an attribute filter into
+//! the query parameters listed for the items operation (`category`, `status`).
+
+use serde_json::{Value, json};
+
+use super::vocabulary::{ROOT, media};
+use crate::domain::{Category, Limit, Status};
+use crate::spatial::Crs;
+
+pub fn document(base: &str) -> Value {
+    let crs_uris = Crs::ALL.map(Crs::uri);
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "qala OGC API – Features",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Accessibility problems that citizens of Almaty pin on the map, Almaty's districts and the \
+                            versions of its historic-centre outline. Contacts are private and never served.",
+            "license": { "name": "Data: ODbL (districts from OpenStreetMap); software: MIT" }
+        },
+        "servers": [ { "url": format!("{base}{ROOT}") } ],
+        "paths": {
+            "/": { "get": op("landingPage", "The landing page", &["f"], "Landing", media::JSON) },
+            "/conformance": { "get": op("getConformance", "The conformance classes this API implements", &["f"], "Conformance", media::JSON) },
+            "/api": { "get": {
+                "operationId": "getApi", "summary": "This API definition",
+                "parameters": [ { "$ref": "#/components/parameters/f" } ],
+                "responses": {
+                    "200": { "description": "The OpenAPI 3.0 definition", "content": { media::OPENAPI_JSON: { "schema": { "type": "object" } }, media::HTML: {} } },
+                    "400": { "$ref": "#/components/responses/BadRequest" }
+                }
+            } },
+            "/collections": { "get": op("getCollections", "The collections: pins, districts, the historic centre and each of its versions", &["f"], "Collections", media::JSON) },
+            "/collections/{collectionId}": { "get": op("describeCollection", "One collection's metadata", &["collectionId", "f"], "Collection", media::JSON) },
+            "/collections/{collectionId}/queryables": { "get": op("getQueryables", "The properties a CQL2 filter may name (pins only)", &["collectionId", "f"], "Queryables", media::SCHEMA_JSON) },
+            "/collections/{collectionId}/items": { "get": op(
+                "getFeatures",
+                "Features of a collection. Pins take every parameter; area collections take f, limit, bbox, bbox-crs, crs and offset.",
+                &["collectionId", "f", "limit", "bbox", "bbox-crs", "datetime", "crs", "category", "status", "filter", "filter-lang", "filter-crs", "cursor", "before", "offset"],
+                "FeatureCollection",
+                media::GEOJSON,
+            ) },
+            "/collections/{collectionId}/items/{featureId}": { "get": op("getFeature", "One feature", &["collectionId", "featureId", "f", "crs"], "Feature", media::GEOJSON) }
+        },
+        "components": {
+            "parameters": {
+                "f": param("f", "query", "The representation: json or html (else the Accept header decides).", json!({ "type": "string", "enum": ["json", "html"] })),
+                "collectionId": param("collectionId", "path", "pins, districts, historic_centre or historic_centre_v{N}.", json!({ "type": "string" })),
+                "featureId": param("featureId", "path", "The feature's id.", json!({ "type": "string" })),
+                "limit": param("limit", "query", "Page size.", json!({ "type": "integer", "minimum": 1, "maximum": Limit::MAX, "default": Limit::DEFAULT })),
+                "bbox": {
+                    "name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
+                    "description": "minx,miny,maxx,maxy in bbox-crs (CRS84 by default; EPSG:4326 is lat,lon).",
+                    "schema": { "type": "array", "minItems": 4, "maxItems": 6, "items": { "type": "number" } }
+                },
+                "bbox-crs": param("bbox-crs", "query", "The CRS of bbox.", json!({ "type": "string", "format": "uri", "enum": crs_uris })),
+                "crs": param("crs", "query", "The CRS of the response's geometries.", json!({ "type": "string", "format": "uri", "enum": crs_uris })),
+                "datetime": param("datetime", "query", "Report time: an RFC 3339 instant or date, or an interval start/end with .. for an open end (pins only).", json!({ "type": "string" })),
+                "category": param("category", "query", "Pins of these categories (comma-separated).", json!({ "type": "string", "enum": Category::ALL.map(Category::as_str) })),
+                "status": param("status", "query", "Pins in these statuses (comma-separated).", json!({ "type": "string", "enum": Status::ALL.map(Status::as_str) })),
+                "filter": param("filter", "query", "A CQL2 text filter over the queryables (pins only).", json!({ "type": "string" })),
+                "filter-lang": param("filter-lang", "query", "The filter language.", json!({ "type": "string", "enum": ["cql2-text"], "default": "cql2-text" })),
+                "filter-crs": param("filter-crs", "query", "The CRS of the filter's geometries.", json!({ "type": "string", "format": "uri", "enum": crs_uris })),
+                "cursor": param("cursor", "query", "Page token of a next link.", json!({ "type": "integer", "minimum": 0 })),
+                "before": param("before", "query", "Page token of a prev link.", json!({ "type": "integer", "minimum": 0 })),
+                "offset": param("offset", "query", "Page start of an area collection's next or prev link.", json!({ "type": "integer", "minimum": 0 }))
+            },
+            "schemas": {
+                "Link": {
+                    "type": "object", "required": ["href"],
+                    "properties": { "href": { "type": "string" }, "rel": { "type": "string" }, "type": { "type": "string" }, "title": { "type": "string" } }
+                },
+                "Landing": { "type": "object", "required": ["links"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "links": links() } },
+                "Conformance": { "type": "object", "required": ["conformsTo"], "properties": { "conformsTo": { "type": "array", "items": { "type": "string" } } } },
+                "Collection": {
+                    "type": "object", "required": ["id", "links"],
+                    "properties": {
+                        "id": { "type": "string" }, "title": { "type": "string" }, "description": { "type": "string" },
+                        "itemType": { "type": "string" }, "extent": { "type": "object" },
+                        "crs": { "type": "array", "items": { "type": "string" } }, "storageCrs": { "type": "string" },
+                        "links": links()
+                    }
+                },
+                "Collections": { "type": "object", "required": ["links", "collections"], "properties": { "links": links(), "collections": { "type": "array", "items": { "$ref": "#/components/schemas/Collection" } } } },
+                "Queryables": { "type": "object", "required": ["type", "properties"], "properties": { "type": { "type": "string" }, "properties": { "type": "object" } } },
+                "Feature": {
+                    "type": "object", "required": ["type", "geometry", "properties"],
+                    "properties": {
+                        "type": { "type": "string", "enum": ["Feature"] }, "id": { "oneOf": [ { "type": "integer" }, { "type": "string" } ] },
+                        "geometry": { "type": "object", "nullable": true }, "properties": { "type": "object", "nullable": true }, "links": links()
+                    }
+                },
+                "FeatureCollection": {
+                    "type": "object", "required": ["type", "features"],
+                    "properties": {
+                        "type": { "type": "string", "enum": ["FeatureCollection"] },
+                        "features": { "type": "array", "items": { "$ref": "#/components/schemas/Feature" } },
+                        "numberMatched": { "type": "integer", "minimum": 0 }, "numberReturned": { "type": "integer", "minimum": 0 },
+                        "timeStamp": { "type": "string", "format": "date-time" }, "links": links()
+                    }
+                },
+                "Problem": {
+                    "type": "object",
+                    "properties": { "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" }, "detail": { "type": "string" }, "errors": { "type": "array", "items": { "type": "object" } } }
+                }
+            },
+            "responses": {
+                "BadRequest": { "description": "A parameter is invalid; the problem names it.", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+                "NotFound": { "description": "No such collection or feature.", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
+            }
+        }
+    })
+}
+
+fn links() -> Value {
+    json!({ "type": "array", "items": { "$ref": "#/components/schemas/Link" } })
+}
+
+fn param(name: &str, location: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": location, "required": location == "path", "description": description, "schema": schema })
+}
+
+/// A GET operation answering `schema` as `media` (or HTML), 400 on bad parameters and 404 where a path names
+/// something.
+fn op(id: &str, summary: &str, params: &[&str], schema: &str, media_type: &str) -> Value {
+    let parameters: Vec<Value> =
+        params.iter().map(|p| json!({ "$ref": format!("#/components/parameters/{p}") })).collect();
+    let mut responses = json!({
+        "200": {
+            "description": summary,
+            "content": { media_type: { "schema": { "$ref": format!("#/components/schemas/{schema}") } }, media::HTML: {} }
+        },
+        "400": { "$ref": "#/components/responses/BadRequest" }
+    });
+    if params.contains(&"collectionId") {
+        responses["404"] = json!({ "$ref": "#/components/responses/NotFound" });
+    }
+    json!({ "operationId": id, "summary": summary, "parameters": parameters, "responses": responses })
+}

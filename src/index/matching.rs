@@ -1,0 +1,244 @@
+//! Pages and counts for filters richer than a listing's: an extra per-pin test (a CQL2 filter, a box given in
+//! a projected CRS) on top of the box, area and attribute filters, and pages in both directions, so that
+//! OGC API – Features can link to the previous page as well as the next.
+//!
+//! The extra test only ever sees pins the R-tree walk already found inside the search box (the filter's box,
+//! the area's, and any box the caller derived from its test), so a spatial filter is still answered from
+//! the tree, never by a scan of every pin.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rstar::AABB;
+
+use super::PinIndex;
+use super::pins::{Entry, Search, search_envelope};
+use crate::domain::{Category, Limit, PinFilter, PinId, Status};
+use crate::spatial::PreparedArea;
+
+/// What a per-pin test sees: the pin as the index holds it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IndexedPin {
+    pub id: PinId,
+    pub lon: f64,
+    pub lat: f64,
+    pub category: Category,
+    pub status: Status,
+    pub created_at_us: i64,
+}
+
+impl From<&Entry> for IndexedPin {
+    fn from(e: &Entry) -> Self {
+        Self {
+            id: e.id,
+            lon: e.point[0],
+            lat: e.point[1],
+            category: e.category,
+            status: e.status,
+            created_at_us: e.created_at_us,
+        }
+    }
+}
+
+/// A filter for [`PinIndex::page_of`] and [`PinIndex::count_of`].
+#[derive(Clone, Copy)]
+pub struct PinQuery<'a> {
+    pub filter: &'a PinFilter,
+    pub area: Option<&'a PreparedArea>,
+    /// A lon/lat box `[min_lon, min_lat, max_lon, max_lat]` every match lies in, when the caller's test
+    /// implies one (a CQL2 `S_INTERSECTS`, a projected `bbox`): the walk looks only there. An inverted box
+    /// (min > max) holds nothing.
+    pub within: Option<[f64; 4]>,
+    /// A last test on each pin the rest of the query keeps.
+    pub test: Option<&'a dyn Fn(&IndexedPin) -> bool>,
+}
+
+impl<'a> PinQuery<'a> {
+    pub fn new(filter: &'a PinFilter) -> Self {
+        Self { filter, area: None, within: None, test: None }
+    }
+}
+
+/// Where a page starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFrom {
+    /// The smallest ids.
+    Start,
+    /// The smallest ids greater than this one.
+    After(PinId),
+    /// The largest ids smaller than this one (still answered in ascending order).
+    Before(PinId),
+}
+
+/// A page in ascending id order; `more` says whether matches remain beyond it in the direction it was asked
+/// for (after its last id for `Start`/`After`, before its first for `Before`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectedPage {
+    pub ids: Vec<PinId>,
+    pub more: bool,
+}
+
+impl PinIndex {
+    /// One page of the pins matching `query`, from `from`, at most `limit`.
+    pub fn page_of(&self, query: &PinQuery, from: PageFrom, limit: Limit) -> DirectedPage {
+        let want = limit.get();
+        let mut ids = match from {
+            PageFrom::Start | PageFrom::After(_) => {
+                let after = if let PageFrom::After(a) = from { a } else { PinId::MIN };
+                let mut heap: BinaryHeap<PinId> = BinaryHeap::with_capacity(want + 2);
+                self.for_each_of(query, |id| {
+                    if id > after {
+                        bounded_push(&mut heap, id, want + 1);
+                    }
+                });
+                heap.into_sorted_vec()
+            }
+            PageFrom::Before(before) => {
+                let mut heap: BinaryHeap<Reverse<PinId>> = BinaryHeap::with_capacity(want + 2);
+                self.for_each_of(query, |id| {
+                    if id < before {
+                        bounded_push(&mut heap, Reverse(id), want + 1);
+                    }
+                });
+                let mut ids: Vec<PinId> = heap.into_iter().map(|Reverse(id)| id).collect();
+                ids.sort_unstable();
+                ids
+            }
+        };
+        let more = ids.len() > want;
+        if more {
+            match from {
+                PageFrom::Before(_) => {
+                    ids.remove(0);
+                }
+                _ => ids.truncate(want),
+            }
+        }
+        DirectedPage { ids, more }
+    }
+
+    /// How many pins match `query`.
+    pub fn count_of(&self, query: &PinQuery) -> u64 {
+        let mut n = 0_u64;
+        self.for_each_of(query, |_| n += 1);
+        n
+    }
+
+    /// The lon/lat box of every pin and the first and last report time (µs), `None` when there is no pin.
+    pub fn extent(&self) -> Option<([f64; 4], i64, i64)> {
+        let inner = self.read();
+        if inner.tree.size() == 0 {
+            return None;
+        }
+        let envelope = inner.tree.root().envelope();
+        let (mut first, mut last) = (i64::MAX, i64::MIN);
+        super::walk::for_each(inner.tree.root(), &mut |e| {
+            first = first.min(e.created_at_us);
+            last = last.max(e.created_at_us);
+        });
+        let (lo, hi) = (envelope.lower(), envelope.upper());
+        Some(([lo[0], lo[1], hi[0], hi[1]], first, last))
+    }
+
+    /// Calls `f` with the id of every pin matching `query`, in no order.
+    fn for_each_of(&self, query: &PinQuery, mut f: impl FnMut(PinId)) {
+        let mut search = search_envelope(query.filter, query.area);
+        if let Some([x0, y0, x1, y1]) = query.within {
+            search = narrow(search, [x0, y0, x1, y1]);
+        }
+        let inner = self.read();
+        inner.for_each_matching(&search, query.filter, PinId::MIN, query.area, |e| {
+            if query.within.is_none_or(|[x0, y0, x1, y1]| {
+                e.point[0] >= x0 && e.point[0] <= x1 && e.point[1] >= y0 && e.point[1] <= y1
+            }) && query.test.is_none_or(|t| t(&IndexedPin::from(e)))
+            {
+                f(e.id);
+            }
+        });
+    }
+}
+
+/// Keeps the `k` smallest of what is pushed (a max-heap that drops its largest).
+fn bounded_push<T: Ord>(heap: &mut BinaryHeap<T>, item: T, k: usize) {
+    if heap.len() < k {
+        heap.push(item);
+    } else if heap.peek().is_some_and(|top| item < *top) {
+        heap.pop();
+        heap.push(item);
+    }
+}
+
+/// The part of `search` inside the box.
+fn narrow(search: Search, [x0, y0, x1, y1]: [f64; 4]) -> Search {
+    let merged = match search {
+        Search::Nothing => return Search::Nothing,
+        Search::Everything => [x0, y0, x1, y1],
+        Search::Within(e) => {
+            let (lo, hi) = (e.lower(), e.upper());
+            [lo[0].max(x0), lo[1].max(y0), hi[0].min(x1), hi[1].min(y1)]
+        }
+    };
+    if merged[0] > merged[2] || merged[1] > merged[3] || merged.iter().any(|v| v.is_nan()) {
+        return Search::Nothing;
+    }
+    Search::Within(AABB::from_corners([merged[0], merged[1]], [merged[2], merged[3]]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::PinLocation;
+    use chrono::Utc;
+
+    fn index(n: i64) -> PinIndex {
+        let pins: Vec<PinLocation> = (1..=n)
+            .map(|id| PinLocation {
+                id,
+                lon: (id % 10) as f64,
+                lat: (id / 10) as f64,
+                category: Category::ALL[(id % 6) as usize],
+                status: Status::New,
+                created_at: Utc::now(),
+            })
+            .collect();
+        let index = PinIndex::default();
+        index.load(&pins);
+        index
+    }
+
+    fn limit(n: usize) -> Limit {
+        Limit::parse(&n.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn pages_forwards_and_backwards_cover_the_same_ids() {
+        let index = index(100);
+        let filter = PinFilter::default();
+        let even = |p: &IndexedPin| p.id % 2 == 0;
+        let query = PinQuery { test: Some(&even), ..PinQuery::new(&filter) };
+        assert_eq!(index.count_of(&query), 50);
+        let first = index.page_of(&query, PageFrom::Start, limit(7));
+        assert_eq!(first.ids, vec![2, 4, 6, 8, 10, 12, 14]);
+        assert!(first.more);
+        let second = index.page_of(&query, PageFrom::After(14), limit(7));
+        assert_eq!(second.ids[0], 16);
+        let back = index.page_of(&query, PageFrom::Before(16), limit(7));
+        assert_eq!(back, DirectedPage { ids: first.ids.clone(), more: false });
+        let back_short = index.page_of(&query, PageFrom::Before(16), limit(3));
+        assert_eq!(back_short, DirectedPage { ids: vec![10, 12, 14], more: true });
+        let last = index.page_of(&query, PageFrom::After(96), limit(7));
+        assert_eq!(last, DirectedPage { ids: vec![98, 100], more: false });
+    }
+
+    #[test]
+    fn a_box_from_the_test_narrows_the_walk() {
+        let index = index(100);
+        let filter = PinFilter { categories: vec![Category::ALL[0]], ..Default::default() };
+        let query = PinQuery { within: Some([0.0, 0.0, 5.0, 2.0]), ..PinQuery::new(&filter) };
+        // ids with lon 0..=5, lat 0..=2 (ids 1..=25 with id % 10 <= 5), category slot 0 (id % 6 == 0).
+        let want: Vec<PinId> = (1..=29).filter(|id| id % 10 <= 5 && id / 10 <= 2 && id % 6 == 0).collect();
+        assert_eq!(index.page_of(&query, PageFrom::Start, limit(100)).ids, want);
+        let nothing = PinQuery { within: Some([50.0, 50.0, 60.0, 60.0]), ..PinQuery::new(&filter) };
+        assert_eq!(index.count_of(&nothing), 0);
+    }
+}
