@@ -9,6 +9,7 @@
 //! command exercises the whole driver in the test profile without a second, optimised build.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod exports;
 mod http;
 mod measure;
 mod postgis;

@@ -175,6 +175,7 @@ pub async fn compare(opts: &Options, records: &[PinRecord], largest: bool, repor
     peer.check_districts(&district_counts, n - pairs_pins(&qala_pairs));
     report.shapely(n, peer);
 
+    export_runs(opts, &url, n, report).await;
     if largest {
         http_runs(opts, &url, &index, &locations, &areas, report).await;
     }
@@ -217,6 +218,17 @@ fn paths_file(opts: &Options, name: &str, paths: &[String]) -> std::path::PathBu
     let file = opts.out_dir.join(format!("{name}.txt"));
     std::fs::write(&file, paths.join("\n") + "\n").unwrap();
     file
+}
+
+/// Every pin exported in each format from a server on the PostGIS store: throughput and peak memory.
+async fn export_runs(opts: &Options, url: &str, n: usize, report: &mut Report) {
+    let bin = std::path::PathBuf::from(env!("CARGO_BIN_EXE_qala"));
+    let server = http::start(&bin, &[("DATABASE_URL", url.to_owned())]).await;
+    let dir = opts.out_dir.join("exports");
+    std::fs::create_dir_all(&dir).unwrap();
+    for format in crate::exports::FORMATS {
+        report.export(crate::exports::run(&server, n, format, &dir).await);
+    }
 }
 
 async fn http_runs(
