@@ -9,9 +9,11 @@ use crate::index::PinIndex;
 use crate::selection::{Selection, SelectionCursor};
 use crate::store::{Store, StoreError};
 
-/// Pins per chunk: large enough that the per-chunk index walk is amortised, small enough to stay a few
-/// hundred kilobytes in flight.
-const PINS_PER_CHUNK: usize = 2_000;
+/// Pins per chunk. Each chunk costs one walk of the selection's part of the index (a bounded heap picks the
+/// next ids), so chunks are as large as a page may be: a million-pin export is 100 walks, not 500. Measured
+/// on 1.03M pins over PostGIS (release build, `curl` of pins.geojson, twice each): 17.9 and 18.2 s with
+/// chunks of 2,000, 12.3 and 9.7 s with 10,000. A chunk is a few megabytes in flight.
+const PINS_PER_CHUNK: usize = 10_000;
 
 pub enum RowSource {
     Pins { selection: Box<Selection>, cursor: SelectionCursor },
