@@ -36,6 +36,8 @@ pub struct SelectedPage {
     pub pins: Vec<Pin>,
     /// Whether more pins match beyond the page, in the direction it was asked for.
     pub more: bool,
+    /// How many pins match in all, when the index alone can tell (counted by the page's own walk).
+    pub matched: Option<u64>,
 }
 
 impl Selection {
@@ -64,7 +66,11 @@ impl Selection {
                 let test = |p: &IndexedPin| self.index_test(p);
                 index.page_of(&self.query(&test), from, limit)
             };
-            return Ok(SelectedPage { pins: store.pins(&page.ids).await?, more: page.more });
+            return Ok(SelectedPage {
+                pins: store.pins(&page.ids).await?,
+                more: page.more,
+                matched: Some(page.matched),
+            });
         }
         let want = limit.get();
         let chunk = Limit::parse(&CANDIDATE_CHUNK.max(want + 1).min(Limit::MAX).to_string()).unwrap_or_default();
@@ -102,7 +108,7 @@ impl Selection {
         if backwards {
             kept.reverse();
         }
-        Ok(SelectedPage { pins: kept, more })
+        Ok(SelectedPage { pins: kept, more, matched: None })
     }
 
     fn needs_record(&self) -> bool {

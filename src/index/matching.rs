@@ -76,17 +76,21 @@ pub enum PageFrom {
 pub struct DirectedPage {
     pub ids: Vec<PinId>,
     pub more: bool,
+    /// How many pins match the query in all (on every page), counted by the same walk.
+    pub matched: u64,
 }
 
 impl PinIndex {
     /// One page of the pins matching `query`, from `from`, at most `limit`.
     pub fn page_of(&self, query: &PinQuery, from: PageFrom, limit: Limit) -> DirectedPage {
         let want = limit.get();
+        let mut matched = 0_u64;
         let mut ids = match from {
             PageFrom::Start | PageFrom::After(_) => {
                 let after = if let PageFrom::After(a) = from { a } else { PinId::MIN };
                 let mut heap: BinaryHeap<PinId> = BinaryHeap::with_capacity(want + 2);
                 self.for_each_of(query, |id| {
+                    matched += 1;
                     if id > after {
                         bounded_push(&mut heap, id, want + 1);
                     }
@@ -96,6 +100,7 @@ impl PinIndex {
             PageFrom::Before(before) => {
                 let mut heap: BinaryHeap<Reverse<PinId>> = BinaryHeap::with_capacity(want + 2);
                 self.for_each_of(query, |id| {
+                    matched += 1;
                     if id < before {
                         bounded_push(&mut heap, Reverse(id), want + 1);
                     }
@@ -114,7 +119,7 @@ impl PinIndex {
                 _ => ids.truncate(want),
             }
         }
-        DirectedPage { ids, more }
+        DirectedPage { ids, more, matched }
     }
 
     /// How many pins match `query`.
@@ -223,11 +228,11 @@ mod tests {
         let second = index.page_of(&query, PageFrom::After(14), limit(7));
         assert_eq!(second.ids[0], 16);
         let back = index.page_of(&query, PageFrom::Before(16), limit(7));
-        assert_eq!(back, DirectedPage { ids: first.ids.clone(), more: false });
+        assert_eq!(back, DirectedPage { ids: first.ids.clone(), more: false, matched: 50 });
         let back_short = index.page_of(&query, PageFrom::Before(16), limit(3));
-        assert_eq!(back_short, DirectedPage { ids: vec![10, 12, 14], more: true });
+        assert_eq!(back_short, DirectedPage { ids: vec![10, 12, 14], more: true, matched: 50 });
         let last = index.page_of(&query, PageFrom::After(96), limit(7));
-        assert_eq!(last, DirectedPage { ids: vec![98, 100], more: false });
+        assert_eq!(last, DirectedPage { ids: vec![98, 100], more: false, matched: 50 });
     }
 
     #[test]

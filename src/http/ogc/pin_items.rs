@@ -31,7 +31,7 @@ pub async fn items(state: &AppState, headers: &HeaderMap, pairs: Vec<(String, St
         (None, None) => PageFrom::Start,
     };
     let page = selection.page(&state.pins, state.store.as_ref(), from, params.limit).await?;
-    let matched = selection.count(&state.pins);
+    let matched = page.matched;
     let ids: Vec<PinId> = page.pins.iter().map(|p| p.id).collect();
     let (first, last) = (ids.first().copied(), ids.last().copied());
     let has_next = match from {
