@@ -19,10 +19,9 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 
 use super::ApiError;
-use super::extract::{PinListParams, QueryPairs, area_id};
+use super::extract::{PinListParams, QueryPairs, area_id, cql2_filter};
 use crate::domain::{AreaKind, FieldError, PinFilter};
 use crate::export::{ExportError, ExportFormat, RowSource, TextEncoder, write_file};
-use crate::filter::compile;
 use crate::selection::Selection;
 use crate::spatial::Crs;
 use crate::state::AppState;
@@ -107,14 +106,7 @@ fn pin_selection(state: &AppState, pairs: Vec<(String, String)>) -> Result<Selec
         Some(id) => Some(state.areas.prepared(id).ok_or_else(|| ApiError::NotFound(format!("there is no area {id}")))?),
         None => None,
     };
-    let predicate = text
-        .map(|t| {
-            compile(&t, &|x, y| filter_crs.to_lon_lat(x, y)).map_err(|e| {
-                let at = e.line.zip(e.column).map(|(l, c)| format!(" (line {l}, column {c})")).unwrap_or_default();
-                ApiError::BadParameters(vec![FieldError::parameter("filter", format!("{}{at}", e.message))])
-            })
-        })
-        .transpose()?;
+    let predicate = text.map(|t| cql2_filter(&t, filter_crs)).transpose()?;
     let PinListParams { filter: PinFilter { bbox, categories, statuses, created }, .. } = params;
     Ok(Selection { filter: PinFilter { bbox, categories, statuses, created }, area, projected_box: None, predicate })
 }

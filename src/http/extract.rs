@@ -210,8 +210,17 @@ pub fn area_id(name: &str, raw: &str) -> Result<AreaId, FieldError> {
     raw.trim().parse::<AreaId>().map_err(|_| FieldError::parameter(name, format!("must be an area id; got {raw:?}")))
 }
 
+/// A CQL2 text `filter` compiled against the pins' queryables, its geometries read in `crs`; a bad filter is a
+/// 400 naming `filter` with the line and column of the fault.
+pub fn cql2_filter(text: &str, crs: crate::spatial::Crs) -> Result<crate::filter::PinPredicate, ApiError> {
+    crate::filter::compile(text, &|x, y| crs.to_lon_lat(x, y)).map_err(|e| {
+        let at = e.line.zip(e.column).map(|(l, c)| format!(" (line {l}, column {c})")).unwrap_or_default();
+        ApiError::BadParameters(vec![FieldError::parameter("filter", format!("{}{at}", e.message))])
+    })
+}
+
 /// A comma-separated list of categories or statuses (`category=pram,wheelchair`).
-fn list<T>(name: &str, raw: &str) -> Result<Vec<T>, FieldError>
+pub fn list<T>(name: &str, raw: &str) -> Result<Vec<T>, FieldError>
 where
     T: std::str::FromStr<Err = crate::domain::UnknownValue>,
 {

@@ -5,6 +5,7 @@
 
 use crate::domain::{Bbox, Category, FieldError, Limit, PinId, Status, TimeRange};
 use crate::http::ApiError;
+use crate::http::extract::list;
 use crate::spatial::Crs;
 
 /// A `bbox` as the client gave it, in `bbox-crs`, resolved to what the index needs.
@@ -168,13 +169,6 @@ fn resolve_bbox([a, b, c, d]: [f64; 4], crs: Crs) -> Result<BboxParam, FieldErro
             Ok(BboxParam { lon_lat, projected: Some((projected, [a, b, c, d])) })
         }
     }
-}
-
-fn list<T>(name: &str, raw: &str) -> Result<Vec<T>, FieldError>
-where
-    T: std::str::FromStr<Err = crate::domain::UnknownValue>,
-{
-    raw.split(',').map(|s| s.trim().parse::<T>().map_err(|e| FieldError::parameter(name, e.0))).collect()
 }
 
 #[cfg(test)]

@@ -11,9 +11,8 @@ use super::params::ItemsParams;
 use super::representation::{Format, anchor, escape, html_response, properties_table, text_response};
 use super::vocabulary::{PIN_ITEMS_PARAMS, ROOT, media, rel};
 use crate::domain::{FieldError, Pin, PinFilter, PinId};
-use crate::filter::compile;
 use crate::http::ApiError;
-use crate::http::extract::base_url;
+use crate::http::extract::{base_url, cql2_filter};
 use crate::http::pins::rendered_pins;
 use crate::index::PageFrom;
 use crate::selection::Selection;
@@ -131,20 +130,7 @@ pub async fn item(
 
 /// The selection an items request asks for.
 fn selection(params: &ItemsParams) -> Result<Selection, ApiError> {
-    let predicate = match &params.filter {
-        None => None,
-        Some(text) => {
-            let crs = params.filter_crs;
-            let compiled = compile(text, &|x, y| crs.to_lon_lat(x, y)).map_err(|e| {
-                let at = match (e.line, e.column) {
-                    (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
-                    _ => String::new(),
-                };
-                ApiError::BadParameters(vec![FieldError::parameter("filter", format!("{}{at}", e.message))])
-            })?;
-            Some(compiled)
-        }
-    };
+    let predicate = params.filter.as_deref().map(|text| cql2_filter(text, params.filter_crs)).transpose()?;
     Ok(Selection {
         filter: PinFilter {
             bbox: params.bbox.map(|b| b.lon_lat),
