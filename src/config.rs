@@ -185,6 +185,17 @@ pub struct ServeArgs {
     #[arg(long, env = "QALA_FEATURE_CACHE_MIB", default_value_t = 128)]
     pub feature_cache_mib: u64,
 
+    /// The built web map, served at `/` (index.html) and below (its assets). Until it is built
+    /// (`npm --prefix maps ci && npm --prefix maps run build`, which ./scripts/run does), `/` answers 503 and
+    /// the API works as ever.
+    #[arg(long, env = "QALA_WEB_DIR", default_value = "maps/dist")]
+    pub web_dir: PathBuf,
+
+    /// A MapLibre style URL for the web map's basemap (e.g. a vector-tile style). Without one the map draws
+    /// the city outline, districts and pins on a plain background and makes no third-party requests.
+    #[arg(long, env = "QALA_BASEMAP_STYLE")]
+    pub basemap_style: Option<String>,
+
     #[command(flatten)]
     pub store: StoreArgs,
 }

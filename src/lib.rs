@@ -5,7 +5,8 @@
 //!
 //! ## Layout
 //! - [`http`]: the only place that imports axum. One file per resource; `error.rs` maps every failure to
-//!   RFC 9457 problem+json; `extract.rs` parses requests into typed values.
+//!   RFC 9457 problem+json; `extract.rs` parses requests into typed values; `map.rs` and `map_table.rs` answer
+//!   what the web map needs beyond the public API; `web.rs` serves the built web map (`maps/dist`).
 //! - [`domain`]: plain types and validation (pin, category, status, bbox, paging). No I/O.
 //! - [`store`]: the [`store::Store`] trait, the store of record; `postgis/` implements it with sqlx.
 //! - [`index`]: the in-memory R-tree over every pin, loaded from the store and updated after each commit.

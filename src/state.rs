@@ -1,5 +1,6 @@
 //! The state every request shares: a cheap-clone handle (everything inside is an `Arc`).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::http::FeatureCache;
@@ -19,6 +20,24 @@ pub struct AppState {
     pub service_area: Arc<ServiceArea>,
     /// Pins already rendered as GeoJSON, so that listings need not ask the store.
     pub features: FeatureCache,
+    /// What the web map needs from the deployment: its built files and its basemap.
+    pub web: Arc<WebConfig>,
+}
+
+/// The deployment's settings for the web map (`qala serve --web-dir`, `--basemap-style`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebConfig {
+    /// The built web map (`maps/dist`): `index.html` and its hashed `assets/`.
+    pub dir: PathBuf,
+    /// A MapLibre style URL for the basemap; `None` lets the page draw without tiles (no third-party
+    /// requests, works offline).
+    pub basemap_style: Option<String>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { dir: PathBuf::from("maps/dist"), basemap_style: None }
+    }
 }
 
 impl AppState {
@@ -29,6 +48,12 @@ impl AppState {
             areas: AreaIndex::default(),
             service_area: Arc::new(service_area),
             features,
+            web: Arc::new(WebConfig::default()),
         }
+    }
+
+    /// The same state with the web map's settings.
+    pub fn with_web(self, web: WebConfig) -> Self {
+        Self { web: Arc::new(web), ..self }
     }
 }

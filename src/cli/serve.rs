@@ -9,13 +9,16 @@ use crate::http::FeatureCache;
 use crate::ingest::seed_shipped_areas;
 use crate::server;
 use crate::spatial::ServiceArea;
-use crate::state::AppState;
+use crate::state::{AppState, WebConfig};
 
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     let store = open_store(&args.store).await?;
     seed_shipped_areas(store.as_ref()).await?;
     let features = FeatureCache::new(args.feature_cache_mib.saturating_mul(1024 * 1024));
-    let state = AppState::new(store, ServiceArea::almaty()?, features);
+    // An empty QALA_BASEMAP_STYLE (a deployment unsetting it) means no basemap, not a style at "".
+    let basemap_style = args.basemap_style.filter(|s| !s.trim().is_empty());
+    let state =
+        AppState::new(store, ServiceArea::almaty()?, features).with_web(WebConfig { dir: args.web_dir, basemap_style });
     let listener = TcpListener::bind(args.bind)
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on {}", args.bind), source })?;

@@ -1,5 +1,6 @@
 //! `/api/v1/areas` and `/api/v1/point/{lon},{lat}/areas`: districts and historic-centre drafts, the pins in
-//! them, their statistics, and how two drafts differ. Everything is answered from the in-memory indexes.
+//! them, their statistics (one area's in detail, or a filtered count for every area of a kind, which the
+//! web map shades districts by), and how two drafts differ. Everything is answered from the in-memory indexes.
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use super::extract::{PinListParams, QueryPairs, area_id, base_url, lon_lat};
 use super::pins::listing;
 use super::response::geojson_response;
 use crate::domain::{Area, AreaId, AreaKind, FieldError};
+use crate::index::PinQuery;
 use crate::spatial::{PreparedArea, area_feature};
 use crate::state::AppState;
 
@@ -23,6 +25,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/areas", get(list_areas))
         .route("/api/v1/areas/compare", get(compare_areas))
+        // A static segment wins over `{id}` in axum's router, whatever the order here.
+        .route("/api/v1/areas/stats", get(areas_stats))
         .route("/api/v1/areas/{id}", get(get_area))
         .route("/api/v1/areas/{id}/pins", get(area_pins))
         .route("/api/v1/areas/{id}/stats", get(area_stats))
@@ -83,7 +87,7 @@ async fn area_pins(
     let area = find(&state, &raw_id)?;
     let params = PinListParams::parse_allowing(
         pairs,
-        &["bbox", "category", "status", "near", "radius_m", "k", "limit", "cursor"],
+        &["bbox", "category", "status", "datetime", "near", "radius_m", "k", "limit", "cursor"],
     )?;
     let url = format!("{}/api/v1/areas/{}/pins", base_url(&headers), area.id);
     listing(&state, &url, &params, Some(prepared(&state, &area)?.as_ref())).await
@@ -107,6 +111,72 @@ async fn area_stats(State(state): State<AppState>, Path(raw_id): Path<String>) -
         "by_status": counts(stats.by_status.iter().map(|(s, n)| (s.as_str(), *n)).collect()),
         "first_report_at": when(stats.first_report_at),
         "last_report_at": when(stats.last_report_at),
+    });
+    Ok(json_response(body))
+}
+
+/// `GET /api/v1/areas/stats?kind=district|historic_centre&current=true|false&category=&status=&datetime=`:
+/// for every area of the kind (default district, current versions only by default), how many pins matching
+/// the filter lie in it (the exact polygon test of `/api/v1/areas/{id}/pins`) and how many per km².
+async fn areas_stats(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
+    const FILTERS: [&str; 3] = ["category", "status", "datetime"];
+    let (mut kind, mut only_current, mut errors, mut filters) = (AreaKind::District, true, Vec::new(), Vec::new());
+    for (name, value) in pairs {
+        match name.as_str() {
+            "kind" => match value.parse::<AreaKind>() {
+                Ok(k) => kind = k,
+                Err(e) => errors.push(FieldError::parameter("kind", e.0)),
+            },
+            "current" => match value.as_str() {
+                "true" => only_current = true,
+                "false" => only_current = false,
+                _ => errors.push(FieldError::parameter("current", "must be true or false")),
+            },
+            known if FILTERS.contains(&known) => filters.push((name, value)),
+            _ => errors.push(FieldError::parameter(
+                &name,
+                "unknown parameter; this request takes kind, current, category, status, datetime",
+            )),
+        }
+    }
+    let params = match PinListParams::parse_allowing(filters, &FILTERS) {
+        Ok(params) if errors.is_empty() => params,
+        Ok(_) => return Err(ApiError::BadParameters(errors)),
+        Err(ApiError::BadParameters(more)) => {
+            errors.extend(more);
+            return Err(ApiError::BadParameters(errors));
+        }
+        Err(other) => return Err(other),
+    };
+    let mut areas = Vec::new();
+    for area in state.areas.list(Some(kind), only_current) {
+        let prepared = prepared(&state, &area)?;
+        let count = state.pins.count_of(&PinQuery { area: Some(&prepared), ..PinQuery::new(&params.filter) });
+        areas.push(json!({
+            "area_id": area.id,
+            "label": area.label,
+            "name_kk": area.names.kk,
+            "name_ru": area.names.ru,
+            "name_en": area.names.en,
+            "kind": area.version.kind.as_str(),
+            "version": area.version.number,
+            "current": area.version.current,
+            "area_km2": area.area_km2,
+            "count": count,
+            "pins_per_km2": count as f64 / area.area_km2,
+        }));
+    }
+    let given = |name: &str| params.echo.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let slugs = |v: Vec<&'static str>| (!v.is_empty()).then_some(v);
+    let body = json!({
+        "areas": areas,
+        "filter": {
+            "kind": kind.as_str(),
+            "current": only_current,
+            "category": slugs(params.filter.categories.iter().map(|c| c.as_str()).collect()),
+            "status": slugs(params.filter.statuses.iter().map(|s| s.as_str()).collect()),
+            "datetime": given("datetime"),
+        },
     });
     Ok(json_response(body))
 }

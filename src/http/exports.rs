@@ -175,7 +175,9 @@ fn streamed(state: AppState, mut source: RowSource, format: ExportFormat) -> Bod
         }
         let _ = tx.send(Ok(Bytes::from(encoder.footer()))).await;
     });
-    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) }))
+    // Fused: a body wrapper (the gzip layer) may poll once more after the end, which a bare `unfold` forbids.
+    let chunks = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
+    Body::from_stream(futures_util::StreamExt::fuse(chunks))
 }
 
 /// A file format, built whole in a temporary file, then streamed from it.

@@ -2,6 +2,11 @@
 //!
 //! A request goes: [`router`] → resource handler (`pins.rs`) → validated extractors (`extract.rs`) → domain
 //! validation → `Store` commit → index update → response; every failure becomes an `ApiError` (`error.rs`).
+//! What no route claims is a file of the web map or a 404 (`web.rs`).
+//!
+//! Responses are gzip-compressed for clients that ask (`Accept-Encoding: gzip`): the web map's pins are
+//! 20 MB of GeoJSON at 100,000 pins and 3.1 MB gzipped (measured on `qala seed --count 100000`).
+//! Compression streams, so streamed exports still stream; clients that do not ask get the bytes as before.
 
 mod areas;
 mod error;
@@ -9,15 +14,19 @@ pub mod exports;
 mod extract;
 mod feature_cache;
 mod health;
+mod map;
+mod map_table;
 mod ogc;
 mod pins;
 mod response;
+mod web;
 
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -34,15 +43,18 @@ pub fn router(state: AppState) -> Router {
         .merge(areas::router())
         .merge(ogc::router())
         .merge(exports::router())
+        .merge(map::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_ready));
     Router::new()
         .merge(health::router())
         .merge(api)
-        .fallback(not_found)
+        .merge(web::router())
+        .fallback(web::static_file)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Store(crate::store::StoreError::Corrupt("a handler panicked".into())).into_response()
         }))
+        .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -57,10 +69,6 @@ pub fn router(state: AppState) -> Router {
 /// Until the index is loaded every API answer would be wrong, so the API says "not ready" instead.
 async fn require_ready(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if state.pins.is_loaded() { next.run(request).await } else { ApiError::NotReady.into_response() }
-}
-
-async fn not_found(request: Request) -> ApiError {
-    ApiError::NotFound(format!("no resource at {}", request.uri().path()))
 }
 
 async fn method_not_allowed() -> ApiError {

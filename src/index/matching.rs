@@ -40,7 +40,7 @@ impl From<&Entry> for IndexedPin {
     }
 }
 
-/// A filter for [`PinIndex::page_of`] and [`PinIndex::count_of`].
+/// A filter for [`PinIndex::page_of`], [`PinIndex::count_of`] and [`PinIndex::matching`].
 #[derive(Clone, Copy)]
 pub struct PinQuery<'a> {
     pub filter: &'a PinFilter,
@@ -129,6 +129,16 @@ impl PinIndex {
         n
     }
 
+    /// Every pin matching `query`, as the index holds it, in ascending id order: for answers that need all
+    /// of them at once (the web map draws every pin; its table sorts them by other keys than id) and no
+    /// more of each pin than the index has, so the store is never read.
+    pub fn matching(&self, query: &PinQuery) -> Vec<IndexedPin> {
+        let mut pins = Vec::new();
+        self.for_each_entry_of(query, |e| pins.push(IndexedPin::from(e)));
+        pins.sort_unstable_by_key(|p| p.id);
+        pins
+    }
+
     /// The lon/lat box of every pin and the first and last report time (µs), `None` when there is no pin.
     pub fn extent(&self) -> Option<([f64; 4], i64, i64)> {
         let inner = self.read();
@@ -147,6 +157,11 @@ impl PinIndex {
 
     /// Calls `f` with the id of every pin matching `query`, in no order.
     fn for_each_of(&self, query: &PinQuery, mut f: impl FnMut(PinId)) {
+        self.for_each_entry_of(query, |e| f(e.id));
+    }
+
+    /// Calls `f` on every entry matching `query`, in no order.
+    fn for_each_entry_of(&self, query: &PinQuery, mut f: impl FnMut(&Entry)) {
         let mut search = search_envelope(query.filter, query.area);
         if let Some([x0, y0, x1, y1]) = query.within {
             search = narrow(search, [x0, y0, x1, y1]);
@@ -157,7 +172,7 @@ impl PinIndex {
                 e.point[0] >= x0 && e.point[0] <= x1 && e.point[1] >= y0 && e.point[1] <= y1
             }) && query.test.is_none_or(|t| t(&IndexedPin::from(e)))
             {
-                f(e.id);
+                f(e);
             }
         });
     }
@@ -245,5 +260,20 @@ mod tests {
         assert_eq!(index.page_of(&query, PageFrom::Start, limit(100)).ids, want);
         let nothing = PinQuery { within: Some([50.0, 50.0, 60.0, 60.0]), ..PinQuery::new(&filter) };
         assert_eq!(index.count_of(&nothing), 0);
+    }
+
+    #[test]
+    fn matching_holds_every_match_with_its_attributes_in_id_order() {
+        let index = index(100);
+        let filter = PinFilter { categories: vec![Category::ALL[1], Category::ALL[4]], ..Default::default() };
+        let query = PinQuery { within: Some([2.0, 0.0, 9.0, 9.0]), ..PinQuery::new(&filter) };
+        let got = index.matching(&query);
+        let want: Vec<PinId> = (1..=99).filter(|id| id % 10 >= 2 && (id % 6 == 1 || id % 6 == 4)).collect();
+        assert_eq!(got.iter().map(|p| p.id).collect::<Vec<_>>(), want);
+        assert_eq!(got.len() as u64, index.count_of(&query));
+        for p in &got {
+            assert_eq!((p.lon, p.lat), ((p.id % 10) as f64, (p.id / 10) as f64));
+            assert_eq!((p.category, p.status), (Category::ALL[(p.id % 6) as usize], Status::New));
+        }
     }
 }

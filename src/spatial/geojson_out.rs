@@ -2,6 +2,7 @@
 //! so no code path here can publish one.
 
 use chrono::SecondsFormat;
+use geo::InteriorPoint;
 use serde_json::{Map, Value, json};
 
 use crate::domain::{Area, Pin};
@@ -34,6 +35,10 @@ pub fn multipolygon_geometry(mp: &geo::MultiPolygon<f64>) -> Value {
 
 /// An area as a GeoJSON Feature; `geometry: null` when `with_geometry` is false (lists of areas that only
 /// name them).
+///
+/// `label_point` is `[lon, lat]` of a point inside the area (geo's `InteriorPoint`; `null` only for an empty
+/// geometry): where a map writes the area's name, and where a report placed "in this district" without
+/// coordinates can go. A centroid would not do: it can fall outside a concave district, or in a hole.
 pub fn area_feature(area: &Area, with_geometry: bool) -> Value {
     let v = &area.version;
     json!({
@@ -53,6 +58,7 @@ pub fn area_feature(area: &Area, with_geometry: bool) -> Value {
             "imported_at": v.created_at.to_rfc3339_opts(SecondsFormat::Micros, true),
             "current": v.current,
             "area_km2": area.area_km2,
+            "label_point": area.geometry.interior_point().map(|p| [p.x(), p.y()]),
         }
     })
 }

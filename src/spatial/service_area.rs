@@ -24,6 +24,8 @@ pub enum ServiceAreaError {
 #[derive(Debug, Clone)]
 pub struct ServiceArea {
     name: String,
+    /// The outline as read, for clients that draw it (the web map's city outline).
+    geometry: Arc<MultiPolygon<f64>>,
     shape: Arc<PreparedArea>,
     bounds: Rect<f64>,
 }
@@ -58,11 +60,21 @@ impl ServiceArea {
         }
         let shape = MultiPolygon(polygons);
         let bounds = shape.bounding_rect().ok_or(ServiceAreaError::NoPolygon)?;
-        Ok(Self { name: name.to_owned(), shape: Arc::new(PreparedArea::new(&shape)), bounds })
+        Ok(Self {
+            name: name.to_owned(),
+            shape: Arc::new(PreparedArea::new(&shape)),
+            geometry: Arc::new(shape),
+            bounds,
+        })
     }
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The boundary itself, in lon/lat.
+    pub fn geometry(&self) -> &MultiPolygon<f64> {
+        &self.geometry
     }
 
     /// `[min_lon, min_lat, max_lon, max_lat]`.

@@ -259,12 +259,23 @@ impl Server {
     }
 
     pub async fn start_with_log(store: &TestStore, rust_log: &str) -> Server {
+        Self::start_with(store, rust_log, &[]).await
+    }
+
+    /// As [`Server::start`], with more environment for the process (e.g. `QALA_WEB_DIR`).
+    pub async fn start_with_env(store: &TestStore, env: &[(&'static str, String)]) -> Server {
+        Self::start_with(store, "qala=info,tower_http=info", env).await
+    }
+
+    async fn start_with(store: &TestStore, rust_log: &str, extra_env: &[(&'static str, String)]) -> Server {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("server-logs");
         std::fs::create_dir_all(&dir).unwrap();
+        let mut env = store.env();
+        env.extend(extra_env.iter().cloned());
         let mut server = Server {
             child: None,
             base: String::new(),
-            env: store.env(),
+            env,
             log_path: dir.join(format!("{}.log", store.name)),
             client: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
             rust_log: rust_log.to_owned(),

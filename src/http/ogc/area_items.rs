@@ -127,6 +127,13 @@ fn feature_in(area: &Area, crs: Crs) -> Result<Value, ApiError> {
             .try_map_coords(|c| crs.from_lon_lat(c.x, c.y).map(|(x, y)| geo::Coord { x, y }))
             .map_err(|why| ApiError::BadParameters(vec![FieldError::parameter("crs", why)]))?;
         feature["geometry"] = multipolygon_geometry(&converted);
+        // The label point is a position too: it follows the geometry into the requested CRS.
+        if let Some(p) = geo::InteriorPoint::interior_point(&area.geometry) {
+            let (x, y) = crs
+                .from_lon_lat(p.x(), p.y())
+                .map_err(|why| ApiError::BadParameters(vec![FieldError::parameter("crs", why)]))?;
+            feature["properties"]["label_point"] = json!([x, y]);
+        }
     }
     Ok(feature)
 }

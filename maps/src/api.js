@@ -1,0 +1,61 @@
+// The page's only way to qala: same-origin requests to its HTTP API. Failures arrive as RFC 9457
+// problem+json; `ApiProblem` keeps the status and the per-field errors (JSON pointers or parameter names)
+// so the forms can show each one next to its field, in the reader's language.
+
+export class ApiProblem extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+    this.errors = Array.isArray(problem?.errors) ? problem.errors : [];
+  }
+}
+
+async function request(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { Accept: 'application/json' }, ...options });
+  } catch (e) {
+    throw new ApiProblem(0, { title: 'network', detail: String(e) });
+  }
+  const text = await response.text();
+  let body = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+  }
+  if (!response.ok) throw new ApiProblem(response.status, body);
+  return { body, response };
+}
+
+export async function getJson(path) {
+  return (await request(path)).body;
+}
+
+/** POSTs a report; answers the stored Feature and its Location. */
+export async function postPin(feature) {
+  const { body, response } = await request('/api/v1/pins', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/geo+json', Accept: 'application/geo+json' },
+    body: JSON.stringify(feature),
+  });
+  return { feature: body, location: response.headers.get('Location') };
+}
+
+/** A query string from a filter object, leaving out empty values; lists are comma-separated. */
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length) search.set(name, value.join(','));
+    } else {
+      search.set(name, String(value));
+    }
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,79 @@
+// The web map's entry point: reads qala's map configuration, builds the map (with the configured basemap, or
+// the offline one drawn from qala's own districts and city outline), then hands the page to the two views:
+// citizens reporting a problem (report.js) and planners reading the city (planner.js). `#report`,
+// `#planner` and `#pin/ID` in the address choose what is shown, so every view has a link.
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './style.css';
+import { getJson } from './api.js';
+import { initialLanguage, setLanguage, setText, t, onLanguageChange } from './i18n.js';
+import { createMap } from './map.js';
+import { createReportView } from './report.js';
+import { createPlannerView } from './planner.js';
+
+async function waitUntilReady() {
+  // While qala loads its index the API answers 503: wait for /readyz rather than show errors.
+  for (;;) {
+    try {
+      const response = await fetch('/readyz');
+      if (response.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function main() {
+  setLanguage(initialLanguage());
+  for (const button of document.querySelectorAll('button[data-lang]')) {
+    button.addEventListener('click', () => setLanguage(button.dataset.lang));
+  }
+  const loading = document.getElementById('loading');
+  await waitUntilReady();
+  const [config, districts] = await Promise.all([
+    getJson('/api/v1/map/config'),
+    getJson('/api/v1/areas?kind=district&current=true'),
+  ]);
+  const qala = await createMap({ config, districts });
+  // A handle for the browser tests and for anyone debugging in the console.
+  window.qala = qala;
+  const views = {
+    report: createReportView({ qala, config, districts }),
+    planner: createPlannerView({ qala, config, districts }),
+  };
+  let active = null;
+
+  async function route() {
+    const hash = decodeURIComponent(location.hash.replace(/^#/, ''));
+    const pin = /^pin\/(\d+)$/.exec(hash);
+    const name = pin ? 'report' : hash === 'planner' ? 'planner' : 'report';
+    if (active !== name) {
+      if (active) views[active].hide();
+      active = name;
+      for (const el of document.querySelectorAll('.view')) el.hidden = el.dataset.view !== name;
+      for (const link of document.querySelectorAll('.view-link')) {
+        if (link.dataset.view === name) link.setAttribute('aria-current', 'page');
+        else link.removeAttribute('aria-current');
+      }
+      document.body.dataset.view = name;
+      setText(document.getElementById('map-hint'), `map.hint.${name}`);
+      qala.setMode(name);
+      await views[name].show();
+    }
+    if (pin) await qala.showPin(Number(pin[1]));
+  }
+  qala.onCentreKey((lngLat) => views[active]?.placeAt(lngLat));
+  window.addEventListener('hashchange', route);
+  onLanguageChange(() => qala.translate());
+  await route();
+  loading.hidden = true;
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((error) => {
+  console.error(error);
+  const loading = document.getElementById('loading');
+  loading.hidden = false;
+  loading.textContent = t('app.failed');
+  document.body.dataset.ready = 'failed';
+});

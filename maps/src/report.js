@@ -1,0 +1,224 @@
+// Citizens report a problem. The place can be given four ways, all ending in the latitude and longitude
+// fields: a click or tap on the map, Enter at the map's crosshair (keyboard), "use my location", or typing
+// the coordinates; a citizen who knows neither may choose the district and describe the place in words (the
+// pin then goes to a point inside the district and the words go with the description). The form does not
+// judge the input itself: qala's API does, and each problem it names is shown next to its field, translated.
+import { ApiProblem, getJson, postPin } from './api.js';
+import { areaName, clearText, onLanguageChange, setText, t } from './i18n.js';
+import { pictogram } from './categories.js';
+import { fillDistrictOptions } from './districts.js';
+
+const FIELDS = {
+  place: { input: 'lat', error: 'place-error', container: 'place-field' },
+  category: { input: null, error: 'category-error', container: 'category-field' },
+  description: { input: 'description', error: 'description-error' },
+  contact: { input: 'contact', error: 'contact-error' },
+  form: { input: null, error: 'form-error' },
+};
+
+export function createReportView({ qala, config, districts }) {
+  const form = document.getElementById('report');
+  const $ = (id) => document.getElementById(id);
+  const lat = $('lat');
+  const lon = $('lon');
+  const district = $('district');
+  const where = $('where');
+  const result = $('result');
+  let placeLookup = 0;
+
+  // Category buttons: real radio inputs (arrow keys move between them), drawn as large pictogram tiles.
+  const grid = $('category-grid');
+  for (const slug of config.categories) {
+    const label = document.createElement('label');
+    label.className = 'category';
+    label.innerHTML = `<input type="radio" name="category" value="${slug}" />${pictogram(slug)}<span></span>`;
+    setText(label.querySelector('span'), `category.${slug}`);
+    grid.append(label);
+  }
+
+  const fillDistricts = () => fillDistrictOptions(district, districts, 'report.place.district_none');
+  fillDistricts();
+  onLanguageChange(fillDistricts);
+
+  /** Sets the place from the map, the crosshair or the device, and says which district it is in. */
+  async function setPlace({ lng, lat: latitude }) {
+    lat.value = latitude.toFixed(6);
+    lon.value = lng.toFixed(6);
+    await showPlace();
+  }
+
+  async function showPlace() {
+    const la = Number(lat.value);
+    const lo = Number(lon.value);
+    if (lat.value.trim() === '' || lon.value.trim() === '' || !Number.isFinite(la) || !Number.isFinite(lo)) {
+      qala.setPlace(null);
+      clearText(where);
+      return;
+    }
+    qala.setPlace(lo, la);
+    const ticket = ++placeLookup;
+    const found = await qala.districtAt(lo, la);
+    if (ticket !== placeLookup) return;
+    if (found) {
+      district.value = String(districts.features.find((f) => f.properties.label === found.label)?.id ?? '');
+      setText(where, 'report.place.where', { lat: la.toFixed(5), lon: lo.toFixed(5), district: areaName(found) });
+    } else {
+      setText(where, 'report.place.where_outside', { lat: la.toFixed(5), lon: lo.toFixed(5) });
+    }
+  }
+
+  for (const input of [lat, lon]) input.addEventListener('change', showPlace);
+  district.addEventListener('change', () => {
+    const feature = districts.features.find((f) => String(f.id) === district.value);
+    if (feature && lat.value.trim() === '' && lon.value.trim() === '') qala.fitDistrict(feature);
+  });
+  qala.onMapClick((lngLat) => {
+    if (!form.hidden) setPlace(lngLat);
+  });
+
+  $('locate').addEventListener('click', () => {
+    if (!navigator.geolocation) {
+      showErrors([{ field: 'place', key: 'report.errors.no_location' }]);
+      return;
+    }
+    setText(where, 'report.place.locating');
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        const lngLat = { lng: position.coords.longitude, lat: position.coords.latitude };
+        qala.map.easeTo({ center: [lngLat.lng, lngLat.lat], zoom: Math.max(qala.map.getZoom(), 15) });
+        setPlace(lngLat);
+      },
+      () => {
+        clearText(where);
+        showErrors([{ field: 'place', key: 'report.errors.no_location' }]);
+      },
+      { enableHighAccuracy: true, timeout: 10000 },
+    );
+  });
+
+  function clearErrors() {
+    for (const field of Object.values(FIELDS)) {
+      clearText($(field.error));
+      if (field.input) $(field.input).removeAttribute('aria-invalid');
+      if (field.container) $(field.container).classList.remove('invalid');
+    }
+  }
+
+  function showErrors(errors) {
+    clearErrors();
+    for (const { field, key } of errors) {
+      const spec = FIELDS[field];
+      const el = $(spec.error);
+      // Two problems on one field (longitude and latitude, say) read as one message.
+      if (!el.dataset.i18n) setText(el, key);
+      if (spec.input) $(spec.input).setAttribute('aria-invalid', 'true');
+      if (spec.container) $(spec.container).classList.add('invalid');
+    }
+    const first = errors[0] && FIELDS[errors[0].field];
+    const focusTarget = first?.input ? $(first.input) : first?.container ? $(first.container).querySelector('input') : null;
+    focusTarget?.focus();
+    setText(result, 'report.errors.summary', { count: errors.length });
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors();
+    clearText(result);
+    const body = buildReport();
+    const submit = $('submit');
+    submit.disabled = true;
+    try {
+      const { feature } = await postPin(body.feature);
+      done(feature);
+    } catch (error) {
+      showErrors(error instanceof ApiProblem ? problemToErrors(error, body) : [{ field: 'form', key: 'report.errors.other' }]);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  function buildReport() {
+    const la = lat.value.trim();
+    const lo = lon.value.trim();
+    let geometry = null;
+    let placeFromDistrict = false;
+    if (la !== '' || lo !== '') {
+      geometry = { type: 'Point', coordinates: [number(lo), number(la)] };
+    } else if (district.value) {
+      const feature = districts.features.find((f) => String(f.id) === district.value);
+      if (feature) {
+        geometry = { type: 'Point', coordinates: feature.properties.label_point };
+        placeFromDistrict = true;
+      }
+    }
+    const place = $('place-text').value.trim();
+    let description = $('description').value;
+    if (place && description.trim()) description = `${t('report.place.prefix')}: ${place}. ${description.trim()}`;
+    const properties = {
+      category: form.elements.category.value || null,
+      description,
+    };
+    const contact = $('contact').value.trim();
+    if (contact) properties.contact = contact;
+    return { feature: { type: 'Feature', geometry, properties }, placeFromDistrict };
+  }
+
+  function done(feature) {
+    const link = `${location.origin}/#pin/${feature.id}`;
+    result.replaceChildren();
+    const message = document.createElement('p');
+    setText(message, 'report.done', { id: String(feature.id) });
+    const anchor = document.createElement('a');
+    anchor.href = link;
+    anchor.id = 'pin-link';
+    anchor.dataset.pinId = String(feature.id);
+    setText(anchor, 'report.done_link', { id: String(feature.id) });
+    result.append(message, anchor);
+    form.reset();
+    clearText(where);
+    qala.setPlace(null);
+    qala.refreshPins();
+    anchor.focus();
+  }
+
+  return {
+    async show() {
+      qala.setPinsUrl('/api/v1/map/pins');
+    },
+    hide() {},
+    placeAt(lngLat) {
+      setPlace(lngLat);
+    },
+  };
+}
+
+/** The API's problems as form fields and message keys. */
+function problemToErrors(problem, body) {
+  if (problem.status === 0) return [{ field: 'form', key: 'report.errors.network' }];
+  if (problem.status === 413) return [{ field: 'description', key: 'report.errors.description' }];
+  if (problem.status === 503) return [{ field: 'form', key: 'report.errors.busy' }];
+  if (!problem.errors.length) return [{ field: 'form', key: 'report.errors.other' }];
+  return problem.errors.map((e) => {
+    const pointer = e.pointer ?? '';
+    const detail = e.detail ?? '';
+    if (pointer.startsWith('/geometry')) {
+      if (body.feature.geometry === null) return { field: 'place', key: 'report.errors.place_missing' };
+      if (/outside/.test(detail) && pointer === '/geometry/coordinates') {
+        return { field: 'place', key: 'report.errors.outside_city' };
+      }
+      return { field: 'place', key: 'report.errors.coordinates' };
+    }
+    if (pointer === '/properties/category') return { field: 'category', key: 'report.errors.category' };
+    if (pointer === '/properties/description') {
+      const empty = !body.feature.properties.description.trim();
+      return { field: 'description', key: empty ? 'report.errors.description_missing' : 'report.errors.description' };
+    }
+    if (pointer === '/properties/contact') return { field: 'contact', key: 'report.errors.contact' };
+    return { field: 'form', key: 'report.errors.other' };
+  });
+}
+
+function number(text) {
+  const value = Number(text.replace(',', '.'));
+  return text === '' || !Number.isFinite(value) ? null : value;
+}

@@ -1,0 +1,93 @@
+// The offline basemap (no basemap configured, as in the tests) draws Almaty's districts from qala's own data:
+// checked in the rendered features and in the pixels of a screenshot, not only by the page having loaded.
+// Screenshots of each view at phone and desktop size are saved as test artefacts (target/browser-artifacts).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DESKTOP, PHONE, assertNoProblems, idle, launch, openPage, screenshot } from './harness.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** The colour of screen pixels, read from a screenshot decoded by the page itself. */
+async function pixels(page, points) {
+  const png = (await page.screenshot()).toString('base64');
+  return page.evaluate(
+    async ({ png, points }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${png}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0);
+      return points.map(({ x, y }) => Array.from(context.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)));
+    },
+    { png, points },
+  );
+}
+
+const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+const near = (a, b, tolerance) => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
+
+test('the offline basemap renders the eight districts and the city, with no request beyond qala', async () => {
+  const page = await openPage(browser, { hash: '#report', lang: 'kk' });
+  assert.equal(await page.evaluate(() => window.qala.offline), true);
+  const rendered = await page.evaluate(() => {
+    const features = window.qala.map.queryRenderedFeatures({ layers: ['district-fill'] });
+    return [...new Set(features.map((f) => f.id))].length;
+  });
+  assert.equal(rendered, 8, 'eight districts drawn');
+  // Pixels: inside each district (at its label point, labels hidden) the city's paper colour; well outside the
+  // city the background. The district lines are drawn too: along a boundary the line's dark colour appears.
+  await page.addStyleTag({ content: '.district-label, .cluster-count { visibility: hidden !important; } .maplibregl-marker { display: none; }' });
+  await page.evaluate(() => {
+    const map = window.qala.map;
+    for (const id of ['pin-clusters', 'pin-points']) map.setLayoutProperty(id, 'visibility', 'none');
+  });
+  await idle(page);
+  const probe = await page.evaluate(() => {
+    const map = window.qala.map;
+    const box = map.getContainer().getBoundingClientRect();
+    const at = (lngLat) => {
+      const p = map.project(lngLat);
+      return { x: box.left + p.x, y: box.top + p.y };
+    };
+    const inside = window.qala.districts.features.map((f) => at(f.properties.label_point));
+    const bounds = map.getBounds();
+    const outside = at([bounds.getWest() + 0.002, bounds.getNorth() - 0.002]);
+    return { inside, outside };
+  });
+  const [outside, ...inside] = await pixels(page, [probe.outside, ...probe.inside]);
+  const background = hex('#e4e9ec');
+  assert.ok(near(outside, background, 4), `outside the city: ${outside}`);
+  for (const colour of inside) {
+    assert.ok(!near(colour, background, 10), `a district is drawn over the background: ${colour}`);
+    assert.ok(near(colour, hex('#fcfcf9'), 8), `a district's offline fill: ${colour}`);
+  }
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+for (const [view, hash] of [['report', '#report'], ['planner', '#planner']]) {
+  for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+    test(`screenshot: ${view} view on a ${size}`, async () => {
+      const page = await openPage(browser, { hash, lang: 'kk', viewport });
+      if (view === 'planner') await page.waitForSelector('#legend:not([hidden]) li');
+      await idle(page);
+      // The map is visible at this size: the canvas fills its pane.
+      const canvas = await page.$eval('.maplibregl-canvas', (c) => [c.clientWidth, c.clientHeight]);
+      assert.ok(canvas[0] >= viewport.width * 0.5 && canvas[1] >= 240, `map ${canvas}`);
+      // Nothing overflows a phone's width.
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll');
+      await screenshot(page, `${view}-${size}`);
+      assertNoProblems(page);
+      await page.context().close();
+    });
+  }
+}

@@ -1,0 +1,174 @@
+// Citizens report problems: by mouse, by keyboard alone (map crosshair), without the map (district and a
+// description of the place); the API's validation problems appear next to their fields in each language.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, assertNoProblems, expected, idle, launch, openPage } from './harness.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function pinCount() {
+  return (await api('/readyz')).body.pins;
+}
+
+/** Clicks the map where (lon, lat) is drawn. */
+async function clickMapAt(page, lon, lat) {
+  const point = await page.evaluate(([lo, la]) => {
+    const p = window.qala.map.project([lo, la]);
+    const box = window.qala.map.getContainer().getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }, [lon, lat]);
+  await page.mouse.click(point.x, point.y);
+}
+
+async function submittedPinId(page) {
+  await page.waitForSelector('#pin-link');
+  return Number(await page.getAttribute('#pin-link', 'data-pin-id'));
+}
+
+test('a citizen reports a problem by mouse, and it is in the API', async () => {
+  const page = await openPage(browser, { lang: 'en' });
+  const before = await pinCount();
+  // Zoom in on Bostandyk so that a pixel is a few metres.
+  await page.evaluate(() => window.qala.map.jumpTo({ center: [76.9458, 43.238], zoom: 16 }));
+  await idle(page);
+  await clickMapAt(page, 76.9458, 43.238);
+  await page.waitForFunction(() => document.getElementById('where').textContent.includes('Bostandyk'));
+  const lat = Number(await page.inputValue('#lat'));
+  const lon = Number(await page.inputValue('#lon'));
+  assert.ok(Math.abs(lat - 43.238) < 1e-4 && Math.abs(lon - 76.9458) < 1e-4, `clicked place ${lat},${lon}`);
+  await page.locator('#category-grid label', { hasText: 'Wheelchair' }).click();
+  await page.click('#description');
+  await page.keyboard.type('No ramp at the underpass entrance (mouse test)');
+  await page.click('#submit');
+  const id = await submittedPinId(page);
+  assert.equal(await page.textContent('#result p'), expected('en', 'report.done', { id: String(id) }));
+  assert.equal(await page.getAttribute('#pin-link', 'href'), `${new URL(page.url()).origin}/#pin/${id}`);
+  const { status, body } = await api(`/api/v1/pins/${id}`);
+  assert.equal(status, 200);
+  assert.equal(body.properties.category, 'wheelchair');
+  assert.equal(body.properties.description, 'No ramp at the underpass entrance (mouse test)');
+  assert.deepEqual(body.geometry.coordinates, [lon, lat]);
+  assert.equal(await pinCount(), before + 1);
+  // The pin's link opens the map at the pin, with its popup.
+  await page.click('#pin-link');
+  await page.waitForSelector('.maplibregl-popup');
+  assert.match(await page.textContent('.maplibregl-popup'), new RegExp(`no\\. ${id}`));
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+test('a citizen reports a problem with the keyboard alone, through the map crosshair', async () => {
+  const page = await openPage(browser, { lang: 'en' });
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    return { tag: el.tagName, cls: el.className, name: el.getAttribute('name'), id: el.id };
+  });
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = (await focused()).cls.includes('maplibregl-canvas');
+  }
+  assert.ok(reached, 'Tab reaches the map');
+  assert.equal(await page.$eval('.crosshair', (el) => getComputedStyle(el).display), 'block', 'crosshair shown');
+  await page.waitForFunction(() => document.getElementById('map-live').textContent.startsWith('Crosshair at latitude'));
+  const startCentre = await page.evaluate(() => window.qala.map.getCenter().toArray());
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown']) {
+    await page.keyboard.press(key);
+    await idle(page);
+  }
+  const centre = await page.evaluate(() => window.qala.map.getCenter().toArray());
+  assert.notDeepEqual(centre, startCentre, 'arrow keys move the map under the crosshair');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('lat').value !== '');
+  const lat = Number(await page.inputValue('#lat'));
+  const lon = Number(await page.inputValue('#lon'));
+  assert.ok(Math.abs(lat - centre[1]) < 1e-5 && Math.abs(lon - centre[0]) < 1e-5, 'Enter places at the crosshair');
+  await page.waitForFunction(() => document.getElementById('where').textContent.startsWith('Chosen place'));
+
+  let onRadio = false;
+  for (let i = 0; i < 20 && !onRadio; i++) {
+    await page.keyboard.press('Tab');
+    onRadio = (await focused()).name === 'category';
+  }
+  assert.ok(onRadio, 'Tab reaches the categories');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.$eval('input[name=category]:checked', (el) => el.value), 'wheelchair');
+  await page.keyboard.press('Tab');
+  assert.equal((await focused()).id, 'description');
+  await page.keyboard.type('Broken lift at the metro (keyboard test)');
+  await page.keyboard.press('Tab');
+  assert.equal((await focused()).id, 'contact');
+  await page.keyboard.type('citizen@example.kz');
+  await page.keyboard.press('Tab');
+  assert.equal((await focused()).id, 'submit');
+  await page.keyboard.press('Enter');
+  const id = await submittedPinId(page);
+  assert.equal((await focused()).id, 'pin-link', 'focus moves to the confirmation');
+  const { body } = await api(`/api/v1/pins/${id}`);
+  assert.equal(body.properties.category, 'wheelchair');
+  assert.equal(body.properties.description, 'Broken lift at the metro (keyboard test)');
+  assert.deepEqual(body.geometry.coordinates, [lon, lat]);
+  assert.ok(!JSON.stringify(body).includes('citizen@example.kz'), 'the contact is never published');
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+test('a citizen without the map chooses the district and describes the place', async () => {
+  const page = await openPage(browser, { lang: 'en' });
+  await page.selectOption('#district', { label: 'Medeu District' });
+  await page.fill('#place-text', 'the crossing by the Central Stadium');
+  await page.locator('#category-grid label', { hasText: 'Low vision' }).click();
+  await page.fill('#description', 'No sound at the traffic lights');
+  await page.click('#submit');
+  const id = await submittedPinId(page);
+  const { body } = await api(`/api/v1/pins/${id}`);
+  assert.equal(body.properties.description, 'Place: the crossing by the Central Stadium. No sound at the traffic lights');
+  const [lon, lat] = body.geometry.coordinates;
+  const areas = await api(`/api/v1/point/${lon},${lat}/areas`);
+  assert.ok(areas.body.features.some((f) => f.properties.name_en === 'Medeu District'), 'the pin is in Medeu');
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+test("the API's validation problems are shown next to their fields, in kk, ru and en", async () => {
+  const page = await openPage(browser, { lang: 'en' });
+  const before = await pinCount();
+  await page.fill('#description', '   ');
+  await page.click('#submit');
+  await page.waitForFunction(() => document.getElementById('description-error').textContent !== '');
+  for (const lang of ['en', 'ru', 'kk']) {
+    await page.click(`button[data-lang=${lang}]`);
+    assert.equal(await page.textContent('#place-error'), expected(lang, 'report.errors.place_missing'));
+    assert.equal(await page.textContent('#category-error'), expected(lang, 'report.errors.category'));
+    assert.equal(await page.textContent('#description-error'), expected(lang, 'report.errors.description_missing'));
+    assert.equal(await page.getAttribute('#description', 'aria-invalid'), 'true');
+  }
+  // A place outside the city, typed in: the API says so, the page says it in Kazakh.
+  await page.fill('#lat', '10');
+  await page.fill('#lon', '10');
+  await page.locator('#category-grid label', { hasText: expected('kk', 'category.pram') }).click();
+  await page.fill('#description', 'Steps without a ramp');
+  await page.fill('#contact', 'not a contact at all');
+  await page.click('#submit');
+  await page.waitForFunction(() => document.getElementById('contact-error').textContent !== '');
+  assert.equal(await page.textContent('#contact-error'), expected('kk', 'report.errors.contact'));
+  assert.equal(await page.textContent('#description-error'), '');
+  // With a good contact, the API's next judgement: the place is outside the city.
+  await page.fill('#contact', '');
+  await page.click('#submit');
+  await page.waitForFunction(() => document.getElementById('place-error').textContent !== '');
+  assert.equal(await page.textContent('#place-error'), expected('kk', 'report.errors.outside_city'));
+  assert.equal(await page.textContent('#contact-error'), '');
+  await page.click('button[data-lang=ru]');
+  assert.equal(await page.textContent('#place-error'), expected('ru', 'report.errors.outside_city'));
+  assert.equal(await pinCount(), before, 'a rejected report writes nothing');
+  assertNoProblems(page);
+  await page.context().close();
+});

@@ -1,0 +1,124 @@
+// What every browser test shares: Debian's Chromium driven by playwright-core (no browser download), the
+// qala under test (QALA_URL, started by tests/web_map.rs on a temporary embedded store), the dictionaries,
+// and a watch on every page for console errors, page errors and requests leaving qala.
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const QALA = process.env.QALA_URL;
+if (!QALA) throw new Error('QALA_URL is not set: run the browser tests through `cargo test --test web_map` (scripts/test)');
+export const ARTIFACTS = process.env.QALA_ARTIFACTS || path.join(here, '..', '..', 'target', 'browser-artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+const CHROMIUM = process.env.QALA_CHROMIUM || '/usr/bin/chromium';
+
+export const STRINGS = Object.fromEntries(
+  ['kk', 'ru', 'en'].map((lang) => [lang, JSON.parse(readFileSync(path.join(here, '..', 'src', 'strings', `${lang}.json`), 'utf8'))]),
+);
+
+export const PHONE = { width: 360, height: 740 };
+export const DESKTOP = { width: 1366, height: 860 };
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A new page at `hash` in `lang` (set the way a returning visitor has it: remembered in localStorage), with
+ * `page.problems` collecting console errors, uncaught exceptions, failed requests and any request to a host
+ * other than qala.
+ */
+export async function openPage(browser, { hash = '#report', lang = 'en', viewport = DESKTOP } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', deviceScaleFactor: 1 });
+  // Only before the first visit: a reload must find the language the page itself remembered.
+  await context.addInitScript((l) => localStorage.getItem('qala.lang') || localStorage.setItem('qala.lang', l), lang);
+  const page = await context.newPage();
+  page.problems = [];
+  const origin = new URL(QALA).origin;
+  page.on('console', (m) => {
+    // Chromium logs every 4xx answer; the page asks for them on purpose (the API judges the forms) and shows
+    // them, so only other errors count. 5xx answers are caught below.
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
+      page.problems.push(`console: ${m.text()}`);
+    }
+  });
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) page.problems.push(`request to ${url}`);
+  });
+  page.on('requestfailed', (r) => {
+    // A download link's navigation is aborted by design once the file arrives.
+    if (!r.url().includes('/api/v1/exports/')) page.problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) page.problems.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  await page.goto(`${QALA}/${hash}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await idle(page);
+  return page;
+}
+
+/** Waits until the map has drawn everything it has (sources loaded, no transition running). */
+export async function idle(page) {
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const map = window.qala.map;
+        const done = () => requestAnimationFrame(() => requestAnimationFrame(resolve));
+        if (map.loaded() && !map.isMoving()) done();
+        else map.once('idle', done);
+      }),
+  );
+}
+
+export function assertNoProblems(page) {
+  assert.deepEqual(page.problems, [], 'the page reported errors or left qala');
+}
+
+export async function api(pathAndQuery, init) {
+  const response = await fetch(`${QALA}${pathAndQuery}`, init);
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Every id of a listing, following `next` links. */
+export async function allIds(pathAndQuery) {
+  const ids = [];
+  let url = `${QALA}${pathAndQuery}`;
+  while (url) {
+    const body = await (await fetch(url)).json();
+    ids.push(...body.features.map((f) => f.id));
+    url = body.links?.find((l) => l.rel === 'next')?.href || null;
+  }
+  return ids;
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+/** The string `key` of `lang` with `{name}` placeholders filled (numbers as the page writes them). */
+export function expected(lang, key, args = {}) {
+  const locale = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' }[lang];
+  return STRINGS[lang][key].replace(/\{(\w+)\}/g, (_, n) =>
+    typeof args[n] === 'number' ? args[n].toLocaleString(locale) : String(args[n]),
+  );
+}

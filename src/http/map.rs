@@ -1,0 +1,185 @@
+//! `/api/v1/map/…`: what the web map needs beyond the public API.
+//!
+//! - `config`: the city outline and its bounds (to frame the map before any pin loads), the category and
+//!   status vocabularies (to build the legend and filters without hard-coding them twice), and the
+//!   deployment's basemap style.
+//! - `pins`: every matching pin at once, lean. A map draws all pins of the current filter, not a page of
+//!   them, so paging through `/api/v1/pins` (100 features of full detail per request) would be both slow and
+//!   wasteful. These features hold only what the index holds (id, point, category, status, report time to
+//!   the second), so the answer never reads the store, and the body is written by hand: 100,000 pins are
+//!   20 MB of GeoJSON (3.1 MB gzipped; coordinates at full `f64` precision, the listing's own), and a
+//!   `serde_json::Value` per pin costs several times the writing itself.
+//! - `table`: one page of the matching pins sorted by a column (`map_table.rs`), for the table beside the map.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use serde_json::json;
+
+use super::ApiError;
+use super::extract::{PinListParams, QueryPairs};
+use super::map_table::list_map_table;
+use super::response::geojson_text_response;
+use crate::domain::{AreaId, Category, FieldError, Status};
+use crate::index::{IndexedPin, PinQuery};
+use crate::spatial::{PreparedArea, multipolygon_geometry};
+use crate::state::AppState;
+
+/// The filters the map's pins and table take: those of `/api/v1/pins` that select pins (no paging, no
+/// distance order).
+pub(super) const MAP_FILTERS: [&str; 5] = ["bbox", "category", "status", "datetime", "within"];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/map/config", get(get_map_config))
+        .route("/api/v1/map/pins", get(list_map_pins))
+        .route("/api/v1/map/table", get(list_map_table))
+}
+
+/// `GET /api/v1/map/config`: `basemap_style` (a URL or null), `bounds` and `city` (the city boundary as a
+/// box and as a GeoJSON geometry), and every `categories` and `statuses` slug in the domain's order.
+async fn get_map_config(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
+    if !pairs.is_empty() {
+        let errors = pairs.iter().map(|(name, _)| FieldError::parameter(name, "unknown parameter; this takes none"));
+        return Err(ApiError::BadParameters(errors.collect()));
+    }
+    let body = json!({
+        "basemap_style": state.web.basemap_style,
+        "bounds": state.service_area.bounds(),
+        "city": multipolygon_geometry(state.service_area.geometry()),
+        "categories": Category::ALL.map(Category::as_str),
+        "statuses": Status::ALL.map(Status::as_str),
+    });
+    Ok(axum::Json(body).into_response())
+}
+
+/// `GET /api/v1/map/pins?bbox=&category=&status=&datetime=&within=`: every matching pin, lean, in ascending
+/// id order, with `numberReturned`.
+async fn list_map_pins(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
+    let params = PinListParams::parse_allowing(pairs, &MAP_FILTERS)?;
+    let area = within_area(&state, params.within)?;
+    // Walking a whole city's pins and writing megabytes is CPU work: keep it off the async workers.
+    let body = tokio::task::spawn_blocking(move || {
+        let query = PinQuery { area: area.as_deref(), ..PinQuery::new(&params.filter) };
+        lean_collection(&state.pins.matching(&query))
+    })
+    .await
+    .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(format!("writing the map's pins failed: {e}"))))?;
+    Ok(geojson_text_response(StatusCode::OK, body))
+}
+
+/// The prepared area of `within=<id>`, or a 404 problem when there is no such area (as `/api/v1/pins`).
+pub(super) fn within_area(state: &AppState, within: Option<AreaId>) -> Result<Option<Arc<PreparedArea>>, ApiError> {
+    within
+        .map(|id| state.areas.prepared(id).ok_or_else(|| ApiError::NotFound(format!("there is no area {id}"))))
+        .transpose()
+}
+
+/// `{"type":"FeatureCollection","numberReturned":n,"features":[…]}` with one lean feature per pin.
+fn lean_collection(pins: &[IndexedPin]) -> String {
+    // A feature is ~200 bytes; reserving once avoids copying megabytes while the string grows.
+    let mut body = String::with_capacity(64 + pins.len() * 210);
+    body.push_str(r#"{"type":"FeatureCollection","numberReturned":"#);
+    // Writing to a String cannot fail.
+    let _ = write!(body, "{}", pins.len());
+    body.push_str(r#","features":["#);
+    for (i, pin) in pins.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        write_lean_feature(&mut body, pin);
+    }
+    body.push_str("]}");
+    body
+}
+
+/// `{"type":"Feature","id":…,"geometry":{"type":"Point","coordinates":[lon,lat]},"properties":{"category":…,
+/// "status":…,"created_at":"YYYY-MM-DDTHH:MM:SSZ"}}`. Coordinates are written by `ryu`, as serde_json writes
+/// them in `/api/v1/pins`: the shortest text that reads back as the same `f64` (the index holds them
+/// finite). Slugs are fixed ASCII and need no escaping.
+fn write_lean_feature(body: &mut String, pin: &IndexedPin) {
+    let mut lon = ryu::Buffer::new();
+    let mut lat = ryu::Buffer::new();
+    let _ = write!(
+        body,
+        r#"{{"type":"Feature","id":{},"geometry":{{"type":"Point","coordinates":[{},{}]}},"properties":{{"category":"{}","status":"{}","created_at":"#,
+        pin.id,
+        lon.format_finite(pin.lon),
+        lat.format_finite(pin.lat),
+        pin.category.as_str(),
+        pin.status.as_str(),
+    );
+    match DateTime::<Utc>::from_timestamp_micros(pin.created_at_us) {
+        // By hand rather than `to_rfc3339_opts`: no allocation per pin.
+        Some(t) => {
+            let _ = write!(
+                body,
+                r#""{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z""#,
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            );
+        }
+        None => body.push_str("null"),
+    }
+    body.push_str("}}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lean_collection_is_the_geojson_it_claims_to_be() {
+        let pins = [
+            IndexedPin {
+                id: 7,
+                lon: 76.9458,
+                lat: 43.238,
+                category: Category::LowVision,
+                status: Status::InProgress,
+                created_at_us: 1_793_491_200_999_999,
+            },
+            IndexedPin {
+                id: 9,
+                lon: 77.0,
+                lat: 0.1 + 0.2,
+                category: Category::Pram,
+                status: Status::New,
+                created_at_us: 0,
+            },
+        ];
+        let parsed: serde_json::Value = serde_json::from_str(&lean_collection(&pins)).unwrap_or_default();
+        let want = json!({
+            "type": "FeatureCollection",
+            "numberReturned": 2,
+            "features": [
+                {
+                    "type": "Feature", "id": 7,
+                    "geometry": { "type": "Point", "coordinates": [76.9458, 43.238] },
+                    "properties": { "category": "low_vision", "status": "in_progress",
+                                    "created_at": "2026-11-01T00:00:00Z" }
+                },
+                {
+                    "type": "Feature", "id": 9,
+                    "geometry": { "type": "Point", "coordinates": [77.0, 0.1 + 0.2] },
+                    "properties": { "category": "pram", "status": "new", "created_at": "1970-01-01T00:00:00Z" }
+                }
+            ]
+        });
+        assert_eq!(parsed, want);
+        // The same coordinate text as serde_json writes for the full features (77.0, not 77).
+        assert!(lean_collection(&pins).contains(&format!("[{},{}]", json!(77.0), json!(0.1 + 0.2))));
+        let empty: serde_json::Value = serde_json::from_str(&lean_collection(&[])).unwrap_or_default();
+        assert_eq!(empty, json!({ "type": "FeatureCollection", "numberReturned": 0, "features": [] }));
+    }
+}

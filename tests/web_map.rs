@@ -1,0 +1,63 @@
+//! The web map in a real browser. Runs the browser tests in `maps/tests` (Node's test runner, playwright-core
+//! driving Debian's Chromium: no browser is downloaded) against a real qala serving `maps/dist` on a fresh
+//! embedded store, filled with 3,000 of `qala seed`'s synthetic pins and a second historic-centre draft.
+//!
+//! `./scripts/test` installs Chromium and the npm packages from `maps/package-lock.json` and builds the page
+//! before `cargo test`; run on its own, this test fails (never skips) when any of that is missing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Server, StoreKind, TestStore, qala_cli};
+use serde_json::json;
+
+fn maps_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("maps")
+}
+
+fn require(path: &Path, what: &str) {
+    assert!(path.exists(), "{} is missing ({what}); ./scripts/test provides it", path.display());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_web_map_passes_its_browser_tests() {
+    let maps = maps_dir();
+    require(&maps.join("dist/index.html"), "the built page: npm --prefix maps run build");
+    require(&maps.join("node_modules/playwright-core"), "the npm packages: npm --prefix maps ci");
+    let chromium = std::env::var("QALA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    require(Path::new(&chromium), "Debian's chromium package");
+
+    let store = TestStore::new(StoreKind::Gpkg).await;
+    let seeded = qala_cli(&store, &["seed", "--count", "3000"]).await;
+    assert!(seeded.status.success(), "qala seed: {}", String::from_utf8_lossy(&seeded.stderr));
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("draft-b.geojson");
+    let ring = [[76.930, 43.248], [76.975, 43.248], [76.975, 43.275], [76.930, 43.275], [76.930, 43.248]];
+    let file = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+        "properties": {"name_en": "Draft B", "name_ru": "Проект Б", "name_kk": "Б жобасы"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]}}]});
+    std::fs::write(&draft, file.to_string()).unwrap();
+    let imported = qala_cli(
+        &store,
+        &["areas", "import", &draft.to_string_lossy(), "--kind", "historic_centre", "--label", "Draft B"],
+    )
+    .await;
+    assert!(imported.status.success(), "areas import: {}", String::from_utf8_lossy(&imported.stderr));
+
+    let server = Server::start_with_env(&store, &[("QALA_WEB_DIR", maps.join("dist").to_string_lossy().into())]).await;
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-artifacts");
+    println!("browser test screenshots: {}", artifacts.display());
+    let status = tokio::process::Command::new("node")
+        .args(["--test", "--test-concurrency=1", "--test-reporter=spec", "tests/"])
+        .current_dir(&maps)
+        .env("QALA_URL", &server.base)
+        .env("QALA_ARTIFACTS", &artifacts)
+        .env("QALA_CHROMIUM", &chromium)
+        .status()
+        .await
+        .expect("node (Node.js 20) is needed to run the browser tests");
+    assert!(status.success(), "the browser tests failed (their output is above); server log: {}", server.log());
+}
