@@ -47,17 +47,61 @@ async fn the_web_map_passes_its_browser_tests() {
     .await;
     assert!(imported.status.success(), "areas import: {}", String::from_utf8_lossy(&imported.stderr));
 
-    let server = Server::start_with_env(&store, &[("QALA_WEB_DIR", maps.join("dist").to_string_lossy().into())]).await;
+    let dist: String = maps.join("dist").to_string_lossy().into();
+    let server = Server::start_with_env(&store, &[("QALA_WEB_DIR", dist.clone())]).await;
+
+    // Two more instances for the basemap tests, each on its own empty store: one configured with a style it
+    // serves itself beside a copy of the page (a relative URL), one with a basemap nobody answers.
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&maps.join("dist"), site.path());
+    std::fs::create_dir_all(site.path().join("basemap-test")).unwrap();
+    let style = json!({"version": 8, "sources": {},
+        "layers": [{"id": "test-background", "type": "background", "paint": {"background-color": "#123456"}}]});
+    std::fs::write(site.path().join("basemap-test/style.json"), style.to_string()).unwrap();
+    let configured_store = TestStore::new(StoreKind::Gpkg).await;
+    let configured = Server::start_with_env(
+        &configured_store,
+        &[
+            ("QALA_WEB_DIR", site.path().to_string_lossy().into()),
+            ("QALA_BASEMAP_STYLE", "/basemap-test/style.json".into()),
+        ],
+    )
+    .await;
+    // A port that was just free: nothing listens there, so the browser's connection is refused at once.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let down_store = TestStore::new(StoreKind::Gpkg).await;
+    let down = Server::start_with_env(
+        &down_store,
+        &[("QALA_WEB_DIR", dist), ("QALA_BASEMAP_STYLE", format!("http://{closed}/style.json"))],
+    )
+    .await;
+
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-artifacts");
     println!("browser test screenshots: {}", artifacts.display());
     let status = tokio::process::Command::new("node")
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec", "tests/"])
         .current_dir(&maps)
         .env("QALA_URL", &server.base)
+        .env("QALA_URL_BASEMAP", &configured.base)
+        .env("QALA_URL_BASEMAP_DOWN", &down.base)
+        .env("QALA_BASEMAP_DOWN_HOST", closed.to_string())
         .env("QALA_ARTIFACTS", &artifacts)
         .env("QALA_CHROMIUM", &chromium)
         .status()
         .await
         .expect("node (Node.js 20) is needed to run the browser tests");
     assert!(status.success(), "the browser tests failed (their output is above); server log: {}", server.log());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

@@ -35,8 +35,9 @@ function rasterStyle(template) {
 
 /** The style to start with: `{ style, offline }`. A configured style is fetched first (4 s at most). */
 export async function chooseBasemap(config) {
-  const url = config.basemap_style;
-  if (!url) return { style: offlineStyle(), offline: true };
+  if (!config.basemap_style) return { style: offlineStyle(), offline: true };
+  // A relative URL (a style served beside the page) is resolved against the page.
+  const url = new URL(config.basemap_style, location.href).href.replace(/%7B/gi, '{').replace(/%7D/gi, '}');
   if (url.includes('{z}')) return { style: rasterStyle(url), offline: false };
   try {
     const controller = new AbortController();

@@ -91,3 +91,35 @@ for (const [view, hash] of [['report', '#report'], ['planner', '#planner']]) {
     });
   }
 }
+
+// Two more qala instances started by tests/web_map.rs: one configured with a basemap style it serves itself
+// (a plain background of a colour nothing else uses), one configured with a basemap that cannot be reached.
+const CONFIGURED = process.env.QALA_URL_BASEMAP;
+const UNREACHABLE = process.env.QALA_URL_BASEMAP_DOWN;
+
+test('a configured basemap style is drawn under qala layers', async () => {
+  assert.ok(CONFIGURED, 'QALA_URL_BASEMAP is set by tests/web_map.rs');
+  const page = await openPage(browser, { hash: '#report', lang: 'en', base: CONFIGURED });
+  assert.equal(await page.evaluate(() => window.qala.offline), false);
+  const corner = await page.evaluate(() => {
+    const box = window.qala.map.getContainer().getBoundingClientRect();
+    return { x: box.left + 6, y: box.bottom - 60 };
+  });
+  const [colour] = await pixels(page, [corner]);
+  assert.ok(near(colour, hex('#123456'), 4), `the configured background: ${colour}`);
+  const rendered = await page.evaluate(() => new Set(window.qala.map.queryRenderedFeatures({ layers: ['district-fill'] }).map((f) => f.id)).size);
+  assert.equal(rendered, 8, 'the districts are drawn over it');
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+test('an unreachable basemap gives way to the offline one, and the page shows no error', async () => {
+  assert.ok(UNREACHABLE, 'QALA_URL_BASEMAP_DOWN is set by tests/web_map.rs');
+  const page = await openPage(browser, { hash: '#report', lang: 'en', base: UNREACHABLE, allowHost: process.env.QALA_BASEMAP_DOWN_HOST });
+  assert.equal(await page.evaluate(() => window.qala.offline), true);
+  const rendered = await page.evaluate(() => new Set(window.qala.map.queryRenderedFeatures({ layers: ['district-fill'] }).map((f) => f.id)).size);
+  assert.equal(rendered, 8);
+  assert.equal(await page.isVisible('#loading'), false, 'no failure message');
+  assertNoProblems(page);
+  await page.context().close();
+});
