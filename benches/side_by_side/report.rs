@@ -110,6 +110,7 @@ pub struct Report {
     rss_after: Vec<(String, u64)>,
     scale: Vec<(usize, Duration, Duration, f64, f64)>,
     exports: Vec<crate::exports::ExportRow>,
+    web: Vec<crate::web_map::WebMapRow>,
 }
 
 fn first_line(cmd: &str, args: &[&str]) -> String {
@@ -134,6 +135,8 @@ impl Report {
             ("rustc".into(), first_line("rustc", &["--version"])),
             ("PostgreSQL".into(), first_line("psql", &["--version"])),
             ("wrk".into(), first_line("sh", &["-c", "wrk --version 2>&1 | head -1"])),
+            ("Chromium".into(), first_line("sh", &["-c", "chromium --version 2>/dev/null | head -1"])),
+            ("Node.js".into(), first_line("node", &["--version"])),
         ];
         Report { machine, ..Default::default() }
     }
@@ -178,6 +181,10 @@ impl Report {
     pub fn rss_after(&mut self, store: &str, rss: u64) {
         self.rss_after.push((store.into(), rss));
     }
+    pub fn web_map(&mut self, row: crate::web_map::WebMapRow) {
+        self.web.push(row);
+    }
+
     pub fn export(&mut self, row: crate::exports::ExportRow) {
         eprintln!(
             "  export {} of {} pins: {:.1} MB in {:.2} s, first byte {:.1} ms, peak growth {:.1} MiB",
@@ -339,6 +346,35 @@ impl Report {
             .unwrap();
         }
         writeln!(md, "\nGeoJSON, GeoJSONSeq and CSV are streamed (the first byte leaves before the store is read to the end); FlatGeobuf and GeoPackage are built in a temporary file first, so their first byte waits for the whole file. Peak RSS growth is the server's high-water mark during the export minus its resident size before it (reset through `/proc/PID/clear_refs`).").unwrap();
+
+        writeln!(md, "\n## Web map (Debian's Chromium headless, playwright-core, 1366×860, PostGIS store)\n").unwrap();
+        writeln!(
+            md,
+            "| pins | page ready, every pin drawn | pins payload (gzip / JSON) | pins fetch | camera moves: frames | fps | frame p50 | p95 | max | filter → redrawn | JS heap |"
+        )
+        .unwrap();
+        writeln!(md, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").unwrap();
+        for w in &self.web {
+            let mb = |b: Option<u64>| b.map_or("–".into(), |b| format!("{:.1} MB", b as f64 / 1e6));
+            writeln!(
+                md,
+                "| {} | {} ms | {} / {} | {} ms | {} | {:.1} | {:.1} ms | {:.1} ms | {:.1} ms | {} ms | {} |",
+                thousands(w.pins as usize),
+                w.load_ms,
+                mb(w.pins_bytes),
+                mb(w.pins_decoded_bytes),
+                w.pins_fetch_ms.map_or("–".into(), |m| m.to_string()),
+                w.frames,
+                w.fps,
+                w.frame_p50_ms,
+                w.frame_p95_ms,
+                w.frame_max_ms,
+                w.filter_ms,
+                mb(w.js_heap_bytes)
+            )
+            .unwrap();
+        }
+        writeln!(md, "\nThe page as a citizen opens it (`/#report`, every pin clustered by MapLibre's worker from `GET /api/v1/map/pins`), timed from navigation until the map is idle with the pins source loaded; then eased camera moves across the city (zoom 11 to 14.6, 400 ms each) with every frame interval recorded by `requestAnimationFrame`; then a planner's category filter, from the click until the choropleth, the pins and the map are redrawn. Headless Chromium draws WebGL on the CPU here (SwiftShader, 2 cores), so frame times are an upper bound for a browser with a GPU. Script: `maps/bench/map-load.mjs`.").unwrap();
 
         writeln!(md, "\n## Scale: the index alone\n").unwrap();
         writeln!(md, "| pins | bulk load | 1,000 windows of ~1 km² | pins per window | bytes per pin |").unwrap();

@@ -186,6 +186,11 @@ pub async fn compare(opts: &Options, records: &[PinRecord], largest: bool, repor
     report.shapely(n, peer);
 
     export_runs(opts, &url, n, report).await;
+    // The web map at 100,000 pins (the size planners must be able to work with) and at 10,000 for comparison;
+    // the smoke run times it at its one size. A million lean pins (~200 MB of JSON) is beyond a browser tab.
+    if n == 10_000 || n == 100_000 || (opts.smoke && largest) {
+        web_map_run(opts, &url, n, report).await;
+    }
     if largest {
         http_runs(opts, &url, &index, &locations, &areas, report).await;
     }
@@ -239,6 +244,16 @@ async fn export_runs(opts: &Options, url: &str, n: usize, report: &mut Report) {
     for format in crate::exports::FORMATS {
         report.export(crate::exports::run(&server, n, format, &dir).await);
     }
+}
+
+/// The web map in Chromium with every pin loaded, from a server on the PostGIS store.
+async fn web_map_run(opts: &Options, url: &str, n: usize, report: &mut Report) {
+    let bin = std::path::PathBuf::from(env!("CARGO_BIN_EXE_qala"));
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("maps/dist");
+    let server =
+        http::start(&bin, &[("DATABASE_URL", url.to_owned()), ("QALA_WEB_DIR", dist.to_string_lossy().into())]).await;
+    eprintln!("  web map in Chromium, {n} pins");
+    report.web_map(crate::web_map::run(&server, n, if opts.smoke { 4 } else { 24 }));
 }
 
 async fn http_runs(

@@ -43,12 +43,15 @@ export function addPinLayers(map, url) {
 
 const countMarkers = new Map();
 let pending = false;
+// Labels follow their clusters on every frame by themselves (markers are anchored to a point); which clusters
+// exist changes only with the zoom and the data, so the set is refreshed at most every 150 ms during a move.
+const REFRESH_MS = 150;
 
-/** Keeps one count label on each rendered cluster (called on every render, at most once a frame). */
+/** Keeps one count label on each rendered cluster (called on every render). */
 export function updateClusterCounts(map) {
   if (pending || !map.getSource('pins') || !map.isSourceLoaded('pins')) return;
   pending = true;
-  requestAnimationFrame(() => {
+  setTimeout(() => {
     pending = false;
     const seen = new Set();
     const visible = map.getLayer('pin-clusters') && map.getLayoutProperty('pin-clusters', 'visibility') !== 'none';
@@ -74,5 +77,5 @@ export function updateClusterCounts(map) {
         countMarkers.delete(id);
       }
     }
-  });
+  }, REFRESH_MS);
 }
