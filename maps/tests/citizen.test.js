@@ -120,6 +120,16 @@ test('a citizen reports a problem with the keyboard alone, through the map cross
   await page.context().close();
 });
 
+test('"use my location" places the report where the device is', async () => {
+  const page = await openPage(browser, { lang: 'ru', geolocation: { latitude: 43.2567, longitude: 76.9286 } });
+  await page.click('#locate');
+  await page.waitForFunction(() => document.getElementById('where').textContent.includes('Алмалинский'));
+  assert.equal(await page.inputValue('#lat'), '43.256700');
+  assert.equal(await page.inputValue('#lon'), '76.928600');
+  assertNoProblems(page);
+  await page.context().close();
+});
+
 test('a citizen without the map chooses the district and describes the place', async () => {
   const page = await openPage(browser, { lang: 'en' });
   await page.selectOption('#district', { label: 'Medeu District' });

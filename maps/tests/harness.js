@@ -44,8 +44,16 @@ export async function launch() {
  * `page.problems` collecting console errors, uncaught exceptions, failed requests and any request to a host
  * other than qala.
  */
-export async function openPage(browser, { hash = '#report', lang = 'en', viewport = DESKTOP, base = QALA, allowHost = null } = {}) {
-  const context = await browser.newContext({ viewport, locale: 'en-GB', deviceScaleFactor: 1 });
+export async function openPage(
+  browser,
+  { hash = '#report', lang = 'en', viewport = DESKTOP, base = QALA, allowHost = null, geolocation = null } = {},
+) {
+  const context = await browser.newContext({
+    viewport,
+    locale: 'en-GB',
+    deviceScaleFactor: 1,
+    ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
+  });
   // Only before the first visit: a reload must find the language the page itself remembered.
   await context.addInitScript((l) => localStorage.getItem('qala.lang') || localStorage.setItem('qala.lang', l), lang);
   const page = await context.newPage();
