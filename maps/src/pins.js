@@ -64,12 +64,11 @@ export function updateClusterCounts(map) {
         const el = document.createElement('div');
         el.className = 'cluster-count';
         el.setAttribute('aria-hidden', 'true');
-        marker = new maplibregl.Marker({ element: el });
+        marker = new maplibregl.Marker({ element: el }).setLngLat(feature.geometry.coordinates).addTo(map);
         countMarkers.set(id, marker);
       }
       marker.getElement().textContent = feature.properties.point_count_abbreviated;
       marker.setLngLat(feature.geometry.coordinates);
-      if (!marker._map) marker.addTo(map);
     }
     for (const [id, marker] of countMarkers) {
       if (!seen.has(id)) {

@@ -324,13 +324,10 @@ export function createPlannerView({ qala, config, districts }) {
     fillCentres();
     if (!$('planner').hidden && state.stats) {
       // Dates and numbers are written in the language's own way: redraw what shows them.
-      renderLegendAgain();
+      paintDensity(state.stats.areas);
       showDistrict();
     }
   });
-  function renderLegendAgain() {
-    if (state.stats) paintDensity(state.stats.areas);
-  }
 
   let started = false;
   return {

@@ -1,21 +1,15 @@
 // axe-core (from npm, injected into the page) finds no serious or critical accessibility violation on the
 // citizen and planner views, at phone and desktop size, including a form showing its errors.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { DESKTOP, PHONE, assertNoProblems, launch, openPage } from './harness.js';
+import { DESKTOP, PHONE, assertNoProblems, sharedBrowser, openPage } from './harness.js';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const shared = sharedBrowser();
 
 async function axe(page) {
   await page.addScriptTag({ content: AXE });
@@ -42,7 +36,7 @@ const cases = [
 for (const [name, hash, viewport] of cases) {
   for (const lang of ['kk', 'en']) {
     test(`axe: no serious or critical violation on the ${name} view, ${viewport.width} px, ${lang}`, async () => {
-      const page = await openPage(browser, { hash, lang, viewport });
+      const page = await openPage(shared.browser, { hash, lang, viewport });
       if (name === 'report') {
         await page.click('#submit');
         await page.waitForFunction(() => document.getElementById('place-error').textContent !== '');

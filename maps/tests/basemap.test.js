@@ -1,17 +1,11 @@
 // The offline basemap (no basemap configured, as in the tests) draws Almaty's districts from qala's own data:
 // checked in the rendered features and in the pixels of a screenshot, not only by the page having loaded.
-// Screenshots of each view at phone and desktop size are saved as test artefacts (target/browser-artifacts).
-import { after, before, test } from 'node:test';
+// Screenshots of each view at phone and desktop size are saved as test artefacts (target/tmp/browser-artifacts under cargo test).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, PHONE, assertNoProblems, idle, launch, openPage, screenshot } from './harness.js';
+import { DESKTOP, PHONE, assertNoProblems, idle, sharedBrowser, openPage, screenshot } from './harness.js';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const shared = sharedBrowser();
 
 /** The colour of screen pixels, read from a screenshot decoded by the page itself. */
 async function pixels(page, points) {
@@ -36,7 +30,7 @@ const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
 const near = (a, b, tolerance) => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
 
 test('the offline basemap renders the eight districts and the city, with no request beyond qala', async () => {
-  const page = await openPage(browser, { hash: '#report', lang: 'kk' });
+  const page = await openPage(shared.browser, { hash: '#report', lang: 'kk' });
   assert.equal(await page.evaluate(() => window.qala.offline), true);
   const rendered = await page.evaluate(() => {
     const features = window.qala.map.queryRenderedFeatures({ layers: ['district-fill'] });
@@ -77,7 +71,7 @@ test('the offline basemap renders the eight districts and the city, with no requ
 for (const [view, hash] of [['report', '#report'], ['planner', '#planner']]) {
   for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
     test(`screenshot: ${view} view on a ${size}`, async () => {
-      const page = await openPage(browser, { hash, lang: 'kk', viewport });
+      const page = await openPage(shared.browser, { hash, lang: 'kk', viewport });
       if (view === 'planner') await page.waitForSelector('#legend:not([hidden]) li');
       await idle(page);
       // The map is visible at this size: the canvas fills its pane.
@@ -99,7 +93,7 @@ const UNREACHABLE = process.env.QALA_URL_BASEMAP_DOWN;
 
 test('a configured basemap style is drawn under qala layers', async () => {
   assert.ok(CONFIGURED, 'QALA_URL_BASEMAP is set by tests/web_map.rs');
-  const page = await openPage(browser, { hash: '#report', lang: 'en', base: CONFIGURED });
+  const page = await openPage(shared.browser, { hash: '#report', lang: 'en', base: CONFIGURED });
   assert.equal(await page.evaluate(() => window.qala.offline), false);
   const corner = await page.evaluate(() => {
     const box = window.qala.map.getContainer().getBoundingClientRect();
@@ -115,7 +109,7 @@ test('a configured basemap style is drawn under qala layers', async () => {
 
 test('an unreachable basemap gives way to the offline one, and the page shows no error', async () => {
   assert.ok(UNREACHABLE, 'QALA_URL_BASEMAP_DOWN is set by tests/web_map.rs');
-  const page = await openPage(browser, { hash: '#report', lang: 'en', base: UNREACHABLE, allowHost: process.env.QALA_BASEMAP_DOWN_HOST });
+  const page = await openPage(shared.browser, { hash: '#report', lang: 'en', base: UNREACHABLE, allowHost: process.env.QALA_BASEMAP_DOWN_HOST });
   assert.equal(await page.evaluate(() => window.qala.offline), true);
   const rendered = await page.evaluate(() => new Set(window.qala.map.queryRenderedFeatures({ layers: ['district-fill'] }).map((f) => f.id)).size);
   assert.equal(rendered, 8);

@@ -1,16 +1,10 @@
 // Citizens report problems: by mouse, by keyboard alone (map crosshair), without the map (district and a
 // description of the place); the API's validation problems appear next to their fields in each language.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, assertNoProblems, expected, idle, launch, openPage } from './harness.js';
+import { api, assertNoProblems, expected, idle, sharedBrowser, openPage } from './harness.js';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const shared = sharedBrowser();
 
 async function pinCount() {
   return (await api('/readyz')).body.pins;
@@ -32,7 +26,7 @@ async function submittedPinId(page) {
 }
 
 test('a citizen reports a problem by mouse, and it is in the API', async () => {
-  const page = await openPage(browser, { lang: 'en' });
+  const page = await openPage(shared.browser, { lang: 'en' });
   const before = await pinCount();
   // Zoom in on Bostandyk so that a pixel is a few metres.
   await page.evaluate(() => window.qala.map.jumpTo({ center: [76.9458, 43.238], zoom: 16 }));
@@ -64,7 +58,7 @@ test('a citizen reports a problem by mouse, and it is in the API', async () => {
 });
 
 test('a citizen reports a problem with the keyboard alone, through the map crosshair', async () => {
-  const page = await openPage(browser, { lang: 'en' });
+  const page = await openPage(shared.browser, { lang: 'en' });
   const focused = () => page.evaluate(() => {
     const el = document.activeElement;
     return { tag: el.tagName, cls: el.className, name: el.getAttribute('name'), id: el.id };
@@ -121,7 +115,7 @@ test('a citizen reports a problem with the keyboard alone, through the map cross
 });
 
 test('"use my location" places the report where the device is', async () => {
-  const page = await openPage(browser, { lang: 'ru', geolocation: { latitude: 43.2567, longitude: 76.9286 } });
+  const page = await openPage(shared.browser, { lang: 'ru', geolocation: { latitude: 43.2567, longitude: 76.9286 } });
   await page.click('#locate');
   await page.waitForFunction(() => document.getElementById('where').textContent.includes('Алмалинский'));
   assert.equal(await page.inputValue('#lat'), '43.256700');
@@ -131,7 +125,7 @@ test('"use my location" places the report where the device is', async () => {
 });
 
 test('a citizen without the map chooses the district and describes the place', async () => {
-  const page = await openPage(browser, { lang: 'en' });
+  const page = await openPage(shared.browser, { lang: 'en' });
   await page.selectOption('#district', { label: 'Medeu District' });
   await page.fill('#place-text', 'the crossing by the Central Stadium');
   await page.locator('#category-grid label', { hasText: 'Low vision' }).click();
@@ -148,7 +142,7 @@ test('a citizen without the map chooses the district and describes the place', a
 });
 
 test("the API's validation problems are shown next to their fields, in kk, ru and en", async () => {
-  const page = await openPage(browser, { lang: 'en' });
+  const page = await openPage(shared.browser, { lang: 'en' });
   const before = await pinCount();
   await page.fill('#description', '   ');
   await page.click('#submit');

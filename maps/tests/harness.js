@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const QALA = process.env.QALA_URL;
@@ -20,6 +21,18 @@ export const STRINGS = Object.fromEntries(
 
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1366, height: 860 };
+
+/** One browser for a test file: launched before its first test, closed after its last. */
+export function sharedBrowser() {
+  const shared = { browser: null };
+  before(async () => {
+    shared.browser = await launch();
+  });
+  after(async () => {
+    await shared.browser?.close();
+  });
+  return shared;
+}
 
 export async function launch() {
   return chromium.launch({

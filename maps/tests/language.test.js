@@ -1,17 +1,11 @@
 // The language switch changes every visible string: each translated element shows its string of the chosen
 // language (with its parameters), no text on the page is left from another language, attributes read by
 // screen readers are translated too, and the choice is remembered.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STRINGS, api, assertNoProblems, idle, launch, openPage } from './harness.js';
+import { STRINGS, api, assertNoProblems, idle, sharedBrowser, openPage } from './harness.js';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const shared = sharedBrowser();
 
 /** Runs in the page: every visible string, checked against the dictionaries. Returns the failures. */
 function audit({ lang, strings }) {
@@ -86,7 +80,7 @@ function audit({ lang, strings }) {
 
 for (const hash of ['#report', '#planner']) {
   test(`every visible string of ${hash} follows the language switch (kk, ru, en)`, async () => {
-    const page = await openPage(browser, { lang: 'en', hash });
+    const page = await openPage(shared.browser, { lang: 'en', hash });
     if (hash === '#planner') {
       // Show a district's statistics and table too: their headings, captions and cells are text as well.
       await page.selectOption('#planner-district', { label: 'Almaly District' });

@@ -41,12 +41,19 @@ fn find(state: &AppState, raw_id: &str) -> Result<Arc<Area>, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("there is no area {raw_id:?}")))
 }
 
-/// `GET /api/v1/areas?kind=district|historic_centre&current=true|false`: a FeatureCollection with geometry.
+/// The prepared area of a listing's `within=<id>`, or a 404 problem when there is no such area.
+pub(super) fn within_area(state: &AppState, within: Option<AreaId>) -> Result<Option<Arc<PreparedArea>>, ApiError> {
+    within
+        .map(|id| state.areas.prepared(id).ok_or_else(|| ApiError::NotFound(format!("there is no area {id}"))))
+        .transpose()
+}
+
 /// The area's prepared form from the same snapshot (absent only if a reload removed it in between).
 fn prepared(state: &AppState, area: &Area) -> Result<Arc<PreparedArea>, ApiError> {
     state.areas.prepared(area.id).ok_or_else(|| ApiError::NotFound(format!("there is no area {}", area.id)))
 }
 
+/// `GET /api/v1/areas?kind=district|historic_centre&current=true|false`: a FeatureCollection with geometry.
 async fn list_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
     let (mut kind, mut only_current, mut errors) = (None, false, Vec::new());
     for (name, value) in pairs {

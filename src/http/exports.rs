@@ -102,10 +102,7 @@ fn pin_selection(state: &AppState, pairs: Vec<(String, String)>) -> Result<Selec
     if !errors.is_empty() {
         return Err(ApiError::BadParameters(errors));
     }
-    let area = match params.within {
-        Some(id) => Some(state.areas.prepared(id).ok_or_else(|| ApiError::NotFound(format!("there is no area {id}")))?),
-        None => None,
-    };
+    let area = super::areas::within_area(state, params.within)?;
     let predicate = text.map(|t| cql2_filter(&t, filter_crs)).transpose()?;
     let PinListParams { filter: PinFilter { bbox, categories, statuses, created }, .. } = params;
     Ok(Selection { filter: PinFilter { bbox, categories, statuses, created }, area, projected_box: None, predicate })

@@ -12,7 +12,6 @@
 //! - `table`: one page of the matching pins sorted by a column (`map_table.rs`), for the table beside the map.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
@@ -26,9 +25,9 @@ use super::ApiError;
 use super::extract::{PinListParams, QueryPairs};
 use super::map_table::list_map_table;
 use super::response::geojson_text_response;
-use crate::domain::{AreaId, Category, FieldError, Status};
+use crate::domain::{Category, FieldError, Status};
 use crate::index::{IndexedPin, PinQuery};
-use crate::spatial::{PreparedArea, multipolygon_geometry};
+use crate::spatial::multipolygon_geometry;
 use crate::state::AppState;
 
 /// The filters the map's pins and table take: those of `/api/v1/pins` that select pins (no paging, no
@@ -63,7 +62,7 @@ async fn get_map_config(State(state): State<AppState>, QueryPairs(pairs): QueryP
 /// id order, with `numberReturned`.
 async fn list_map_pins(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
     let params = PinListParams::parse_allowing(pairs, &MAP_FILTERS)?;
-    let area = within_area(&state, params.within)?;
+    let area = super::areas::within_area(&state, params.within)?;
     // Walking a whole city's pins and writing megabytes is CPU work: keep it off the async workers.
     let body = tokio::task::spawn_blocking(move || {
         let query = PinQuery { area: area.as_deref(), ..PinQuery::new(&params.filter) };
@@ -72,13 +71,6 @@ async fn list_map_pins(State(state): State<AppState>, QueryPairs(pairs): QueryPa
     .await
     .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(format!("writing the map's pins failed: {e}"))))?;
     Ok(geojson_text_response(StatusCode::OK, body))
-}
-
-/// The prepared area of `within=<id>`, or a 404 problem when there is no such area (as `/api/v1/pins`).
-pub(super) fn within_area(state: &AppState, within: Option<AreaId>) -> Result<Option<Arc<PreparedArea>>, ApiError> {
-    within
-        .map(|id| state.areas.prepared(id).ok_or_else(|| ApiError::NotFound(format!("there is no area {id}"))))
-        .transpose()
 }
 
 /// `{"type":"FeatureCollection","numberReturned":n,"features":[…]}` with one lean feature per pin.

@@ -14,8 +14,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::ApiError;
+use super::areas::within_area;
 use super::extract::{PinListParams, QueryPairs};
-use super::map::{MAP_FILTERS, within_area};
+use super::map::MAP_FILTERS;
 use super::pins::rendered_pins;
 use super::response::geojson_text_response;
 use crate::domain::{FieldError, PinId};

@@ -66,10 +66,7 @@ async fn list_pins(
     QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
     let params = PinListParams::parse(pairs)?;
-    let area = match params.within {
-        Some(id) => Some(state.areas.prepared(id).ok_or_else(|| ApiError::NotFound(format!("there is no area {id}")))?),
-        None => None,
-    };
+    let area = super::areas::within_area(&state, params.within)?;
     let url = format!("{}{PINS_PATH}", base_url(&headers));
     listing(&state, &url, &params, area.as_deref()).await
 }
