@@ -50,3 +50,15 @@ ensure_postgis() {
     || die "cannot query the PostgreSQL server at ${PG_SERVER_URL}"
   ensure_packages "postgresql-${major}-postgis-3"
 }
+
+# free_gib DIR: whole GiB free on DIR's filesystem.
+free_gib() { df -Pk "$1" | awk 'NR == 2 { print int($4 / 1048576) }'; }
+
+# ensure_disk_space DIR GIB: at least GIB free where the build writes, or a clear failure now rather than a
+# linker error twenty minutes later (a full disk once showed up only as "linking with `cc` failed").
+ensure_disk_space() {
+  local free
+  free=$(free_gib "$1")
+  log "disk: ${free} GiB free on $(df -P "$1" | awk 'NR == 2 { print $6 }')"
+  [ "$free" -ge "$2" ] || die "only ${free} GiB free for the build under $1; it needs about $2 GiB (cargo clean elsewhere?)"
+}
