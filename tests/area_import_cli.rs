@@ -57,8 +57,10 @@ async fn two_historic_centre_drafts_are_imported_activated_and_compared(kind: St
     assert_eq!(shipped.len(), 1);
 
     // Pins on both sides of where the boundary moves.
-    for (lon, lat) in [(76.950, 43.260), (76.970, 43.262), (76.936, 43.262), (76.940, 43.252)] {
-        assert_eq!(server.post_pin(&common::report(lon, lat, "pram", "compare")).await.status(), 201);
+    let places = [(76.950, 43.260), (76.970, 43.262), (76.936, 43.262), (76.940, 43.252)];
+    for (n, (lon, lat)) in places.into_iter().chain(places.map(|(lon, lat)| (lon + 0.001, lat))).enumerate() {
+        let category = if n % 2 == 0 { "pram" } else { "wheelchair" };
+        assert_eq!(server.post_pin(&common::report(lon, lat, category, "compare")).await.status(), 201);
     }
     let wider = [(76.930, 43.248), (76.975, 43.248), (76.975, 43.275), (76.930, 43.275), (76.930, 43.248)];
     let file = write(&dir, "draft-2026-11.geojson", &outline("Draft November", &wider));
@@ -103,6 +105,27 @@ async fn two_historic_centre_drafts_are_imported_activated_and_compared(kind: St
     assert_eq!(group("both"), a.intersection(&b).copied().collect::<Vec<_>>());
     assert_eq!(cmp["only_b"]["count"], group("only_b").len());
     assert!(!group("only_b").is_empty() && !group("both").is_empty(), "{cmp}");
+
+    // Under a filter, the same comparison of only the matching pins.
+    let (status, filtered) =
+        server.get_json(&format!("/api/v1/areas/compare?a={old}&b={new_id}&category=wheelchair&status=new")).await;
+    assert_eq!(status, 200, "{filtered}");
+    assert_eq!(filtered["filter"]["category"], serde_json::json!(["wheelchair"]));
+    let (_, listed) = server.get_json("/api/v1/pins?category=wheelchair&limit=1000").await;
+    let wheelchair: BTreeSet<i64> =
+        listed["features"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect();
+    let ids = |key: &str| -> Vec<i64> {
+        filtered[key]["ids"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect()
+    };
+    let (a, b): (BTreeSet<i64>, BTreeSet<i64>) =
+        (a.intersection(&wheelchair).copied().collect(), b.intersection(&wheelchair).copied().collect());
+    assert_eq!(ids("only_b"), b.difference(&a).copied().collect::<Vec<_>>());
+    assert_eq!(ids("both"), a.intersection(&b).copied().collect::<Vec<_>>());
+    assert_eq!(ids("only_a"), a.difference(&b).copied().collect::<Vec<_>>());
+    assert!(!ids("only_b").is_empty() && !ids("both").is_empty(), "{filtered}");
+    assert!(ids("both").len() < group("both").len(), "the filter leaves pins out");
+    let (status, bad) = server.get_json(&format!("/api/v1/areas/compare?a={old}&b={new_id}&category=tram")).await;
+    assert_eq!((status, bad["errors"][0]["parameter"].as_str()), (400, Some("category")), "{bad}");
 }
 
 async fn districts_reimported_in_other_crss_and_as_shapefile_become_new_versions(kind: StoreKind) {

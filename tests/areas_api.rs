@@ -141,6 +141,10 @@ async fn bad_area_queries_are_problems_naming_the_parameter(kind: StoreKind) {
         (format!("/api/v1/areas/compare?a={centre}"), "b"),
         (format!("/api/v1/areas/compare?a={centre}&b=x"), "b"),
         (format!("/api/v1/areas/compare?a={district}&b={centre}"), "a"),
+        (format!("/api/v1/areas/compare?a={centre}&b={centre}&status=open"), "status"),
+        (format!("/api/v1/areas/compare?a={centre}&b={centre}&datetime=yesterday"), "datetime"),
+        (format!("/api/v1/areas/compare?a={centre}&b={centre}&bbox=1,2,3,4"), "bbox"),
+        (format!("/api/v1/areas/compare?b={centre}&category=tram"), "category"),
         (format!("/api/v1/areas/{district}/pins?within=3"), "within"),
     ];
     for (path, parameter) in cases {

@@ -271,23 +271,26 @@ export function createPlannerView({ qala, config, districts }) {
       return;
     }
     const ticket = generation;
-    const [inA, inB] = await Promise.all([
+    // The counts and the pins on each side are the API's comparison under the current filter; the lean pins
+    // of each draft only give their positions for drawing.
+    const [diff, inA, inB] = await Promise.all([
+      getJson(`/api/v1/areas/compare${query({ a, b, ...state.filter })}`),
       getJson(`/api/v1/map/pins${query({ ...state.filter, within: a })}`),
       getJson(`/api/v1/map/pins${query({ ...state.filter, within: b })}`),
     ]);
     if (ticket !== generation) return;
-    const idsB = new Set(inB.features.map((f) => f.id));
-    const idsA = new Set(inA.features.map((f) => f.id));
-    const side = (f, key) => ({ ...f, properties: { ...f.properties, side: key } });
-    const onlyA = inA.features.filter((f) => !idsB.has(f.id)).map((f) => side(f, 'only_a'));
-    const onlyB = inB.features.filter((f) => !idsA.has(f.id)).map((f) => side(f, 'only_b'));
-    const both = inA.features.length - onlyA.length;
+    const side = (features, ids, key) => {
+      const wanted = new Set(ids);
+      return features.filter((f) => wanted.has(f.id)).map((f) => ({ ...f, properties: { ...f.properties, side: key } }));
+    };
+    const onlyA = side(inA.features, diff.only_a.ids, 'only_a');
+    const onlyB = side(inB.features, diff.only_b.ids, 'only_b');
     qala.setCompare({ type: 'FeatureCollection', features: [...onlyA, ...onlyB] });
     out.replaceChildren();
     for (const [key, count, cls] of [
-      ['planner.centre.only_a', onlyA.length, 'only-a'],
-      ['planner.centre.only_b', onlyB.length, 'only-b'],
-      ['planner.centre.both', both, 'both'],
+      ['planner.centre.only_a', diff.only_a.count, 'only-a'],
+      ['planner.centre.only_b', diff.only_b.count, 'only-b'],
+      ['planner.centre.both', diff.both.count, 'both'],
     ]) {
       const p = document.createElement('p');
       p.className = cls;

@@ -142,20 +142,37 @@ test('dates filter the pins, and a reversed range is refused with a message', as
   await page.context().close();
 });
 
-test('two historic-centre drafts are compared as the API compares them', async () => {
+test('two historic-centre drafts are compared as the API compares them, with and without a filter', async () => {
   const page = await openPage(shared.browser, { hash: '#planner', lang: 'en' });
   const { body } = await api('/api/v1/areas?kind=historic_centre');
   assert.ok(body.features.length >= 2, 'the test store has two drafts');
   const [a, b] = body.features.sort((x, y) => x.properties.version - y.properties.version);
+  const shows = async (diff) => {
+    await page.waitForFunction(
+      (text) => document.querySelector('#compare .only-a')?.textContent === text,
+      expected('en', 'planner.centre.only_a', { count: diff.only_a.count }),
+    );
+    assert.equal(await page.textContent('#compare .only-b'), expected('en', 'planner.centre.only_b', { count: diff.only_b.count }));
+    assert.equal(await page.textContent('#compare .both'), expected('en', 'planner.centre.both', { count: diff.both.count }));
+    const drawn = await page.evaluate(() =>
+      window.qala.map.getSource('compare').serialize().data.features.map((f) => [f.id, f.properties.side]),
+    );
+    const wanted = [...diff.only_a.ids.map((id) => [id, 'only_a']), ...diff.only_b.ids.map((id) => [id, 'only_b'])];
+    const order = (x, y) => x[0] - y[0];
+    assert.deepEqual(drawn.sort(order), wanted.sort(order));
+  };
   await page.selectOption('#centre-a', String(a.id));
   await page.selectOption('#centre-b', String(b.id));
-  await page.waitForSelector('#compare .only-a');
-  const { body: diff } = await api(`/api/v1/areas/compare?a=${a.id}&b=${b.id}`);
-  assert.equal(await page.textContent('#compare .only-a'), expected('en', 'planner.centre.only_a', { count: diff.only_a.count }));
-  assert.equal(await page.textContent('#compare .only-b'), expected('en', 'planner.centre.only_b', { count: diff.only_b.count }));
-  assert.equal(await page.textContent('#compare .both'), expected('en', 'planner.centre.both', { count: diff.both.count }));
-  const shown = await page.evaluate(() => window.qala.map.getSource('compare').serialize().data.features.length);
-  assert.equal(shown, diff.only_a.count + diff.only_b.count);
+  const { body: all } = await api(`/api/v1/areas/compare?a=${a.id}&b=${b.id}`);
+  await shows(all);
+
+  await page.check('#filters input[name=category][value=wheelchair]');
+  await page.check('#filters input[name=status][value=new]');
+  await page.click('#filters button[type=submit]');
+  const { body: some } = await api(`/api/v1/areas/compare?a=${a.id}&b=${b.id}&category=wheelchair&status=new`);
+  const total = (d) => d.only_a.count + d.only_b.count + d.both.count;
+  assert.ok(total(some) > 0 && total(some) < total(all), `the filter narrows the comparison (${total(some)} of ${total(all)})`);
+  await shows(some);
   assertNoProblems(page);
   await page.context().close();
 });

@@ -2,6 +2,7 @@
 //! them, their statistics (one area's in detail, or a filtered count for every area of a kind, which the
 //! web map shades districts by), and how two drafts differ. Everything is answered from the in-memory indexes.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::Router;
@@ -16,7 +17,7 @@ use super::ApiError;
 use super::extract::{PinListParams, QueryPairs, area_id, base_url, lon_lat};
 use super::pins::listing;
 use super::response::geojson_response;
-use crate::domain::{Area, AreaId, AreaKind, FieldError};
+use crate::domain::{Area, AreaId, AreaKind, FieldError, PinId};
 use crate::index::PinQuery;
 use crate::spatial::{PreparedArea, area_feature};
 use crate::state::AppState;
@@ -126,7 +127,6 @@ async fn area_stats(State(state): State<AppState>, Path(raw_id): Path<String>) -
 /// for every area of the kind (default district, current versions only by default), how many pins matching
 /// the filter lie in it (the exact polygon test of `/api/v1/areas/{id}/pins`) and how many per km².
 async fn areas_stats(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
-    const FILTERS: [&str; 3] = ["category", "status", "datetime"];
     let (mut kind, mut only_current, mut errors, mut filters) = (AreaKind::District, true, Vec::new(), Vec::new());
     for (name, value) in pairs {
         match name.as_str() {
@@ -139,22 +139,14 @@ async fn areas_stats(State(state): State<AppState>, QueryPairs(pairs): QueryPair
                 "false" => only_current = false,
                 _ => errors.push(FieldError::parameter("current", "must be true or false")),
             },
-            known if FILTERS.contains(&known) => filters.push((name, value)),
+            known if PIN_FILTERS.contains(&known) => filters.push((name, value)),
             _ => errors.push(FieldError::parameter(
                 &name,
                 "unknown parameter; this request takes kind, current, category, status, datetime",
             )),
         }
     }
-    let params = match PinListParams::parse_allowing(filters, &FILTERS) {
-        Ok(params) if errors.is_empty() => params,
-        Ok(_) => return Err(ApiError::BadParameters(errors)),
-        Err(ApiError::BadParameters(more)) => {
-            errors.extend(more);
-            return Err(ApiError::BadParameters(errors));
-        }
-        Err(other) => return Err(other),
-    };
+    let params = pin_filters(filters, errors)?;
     let mut areas = Vec::new();
     for area in state.areas.list(Some(kind), only_current) {
         let prepared = prepared(&state, &area)?;
@@ -173,36 +165,64 @@ async fn areas_stats(State(state): State<AppState>, QueryPairs(pairs): QueryPair
             "pins_per_km2": count as f64 / area.area_km2,
         }));
     }
-    let given = |name: &str| params.echo.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
-    let slugs = |v: Vec<&'static str>| (!v.is_empty()).then_some(v);
-    let body = json!({
-        "areas": areas,
-        "filter": {
-            "kind": kind.as_str(),
-            "current": only_current,
-            "category": slugs(params.filter.categories.iter().map(|c| c.as_str()).collect()),
-            "status": slugs(params.filter.statuses.iter().map(|s| s.as_str()).collect()),
-            "datetime": given("datetime"),
-        },
-    });
-    Ok(json_response(body))
+    let mut filter = filter_echo(&params);
+    filter.insert("kind".into(), json!(kind.as_str()));
+    filter.insert("current".into(), json!(only_current));
+    Ok(json_response(json!({ "areas": areas, "filter": filter })))
 }
 
-/// `GET /api/v1/areas/compare?a=ID&b=ID`: for two historic-centre drafts, the pins only in A, only in B, in both.
+/// The attribute filters the statistics and the comparison take, as the pin listing reads them.
+const PIN_FILTERS: [&str; 3] = ["category", "status", "datetime"];
+
+/// Parses the filter parameters set aside by the caller; every error (the caller's first) in one answer.
+fn pin_filters(filters: Vec<(String, String)>, mut errors: Vec<FieldError>) -> Result<PinListParams, ApiError> {
+    match PinListParams::parse_allowing(filters, &PIN_FILTERS) {
+        Ok(params) if errors.is_empty() => Ok(params),
+        Ok(_) => Err(ApiError::BadParameters(errors)),
+        Err(ApiError::BadParameters(more)) => {
+            errors.extend(more);
+            Err(ApiError::BadParameters(errors))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The filter an answer was computed under, echoed back (`null` where not given).
+fn filter_echo(params: &PinListParams) -> Map<String, Value> {
+    let given = |name: &str| params.echo.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let slugs = |v: Vec<&'static str>| (!v.is_empty()).then_some(v);
+    let mut echo = Map::new();
+    echo.insert("category".into(), json!(slugs(params.filter.categories.iter().map(|c| c.as_str()).collect())));
+    echo.insert("status".into(), json!(slugs(params.filter.statuses.iter().map(|s| s.as_str()).collect())));
+    echo.insert("datetime".into(), json!(given("datetime")));
+    echo
+}
+
+/// `GET /api/v1/areas/compare?a=ID&b=ID[&category=&status=&datetime=]`: for two historic-centre drafts, the
+/// pins (matching the filter, if one is given) only in A, only in B, and in both.
 async fn compare_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
-    let (mut a, mut b, mut errors) = (Err(missing("a")), Err(missing("b")), Vec::new());
+    let (mut a, mut b, mut errors, mut filters) = (Err(missing("a")), Err(missing("b")), Vec::new(), Vec::new());
     for (name, value) in pairs {
         match name.as_str() {
             "a" => a = area_id("a", &value),
             "b" => b = area_id("b", &value),
-            _ => errors.push(FieldError::parameter(&name, "unknown parameter; compare takes a and b")),
+            known if PIN_FILTERS.contains(&known) => filters.push((name, value)),
+            _ => errors.push(FieldError::parameter(
+                &name,
+                "unknown parameter; compare takes a, b, category, status, datetime",
+            )),
         }
     }
-    let (a, b) = match (a, b) {
-        (Ok(a), Ok(b)) if errors.is_empty() => (a, b),
-        (a, b) => {
-            errors.extend(a.err().into_iter().chain(b.err()));
-            return Err(ApiError::BadParameters(errors));
+    let (a, b, params) = match (a, b, pin_filters(filters, Vec::new())) {
+        (Ok(a), Ok(b), Ok(params)) if errors.is_empty() => (a, b, params),
+        (a, b, params) => {
+            let mut all: Vec<FieldError> = a.err().into_iter().chain(b.err()).chain(errors).collect();
+            match params {
+                Err(ApiError::BadParameters(more)) => all.extend(more),
+                Err(other) => return Err(other),
+                Ok(_) => {}
+            }
+            return Err(ApiError::BadParameters(all));
         }
     };
     let (area_a, area_b) = (find(&state, &a.to_string())?, find(&state, &b.to_string())?);
@@ -219,14 +239,17 @@ async fn compare_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPa
     if !wrong.is_empty() {
         return Err(ApiError::BadParameters(wrong));
     }
-    let in_a = state.pins.ids_in(prepared(&state, &area_a)?.as_ref());
-    let in_b = state.pins.ids_in(prepared(&state, &area_b)?.as_ref());
-    let set_b: std::collections::BTreeSet<_> = in_b.iter().copied().collect();
-    let set_a: std::collections::BTreeSet<_> = in_a.iter().copied().collect();
-    let group = |ids: Vec<i64>| json!({ "count": ids.len(), "ids": ids });
+    let ids_in = |area: &PreparedArea| -> BTreeSet<PinId> {
+        let query = PinQuery { area: Some(area), ..PinQuery::new(&params.filter) };
+        state.pins.matching(&query).iter().map(|p| p.id).collect()
+    };
+    let set_a = ids_in(prepared(&state, &area_a)?.as_ref());
+    let set_b = ids_in(prepared(&state, &area_b)?.as_ref());
+    let group = |ids: Vec<PinId>| json!({ "count": ids.len(), "ids": ids });
     let body = json!({
         "a": area_feature(&area_a, false),
         "b": area_feature(&area_b, false),
+        "filter": filter_echo(&params),
         "only_a": group(set_a.difference(&set_b).copied().collect()),
         "only_b": group(set_b.difference(&set_a).copied().collect()),
         "both": group(set_a.intersection(&set_b).copied().collect()),
