@@ -6,7 +6,8 @@ PGPORT_NUM=${PGPORT_NUM:-5432}
 PGUSER_NAME=${PGUSER_NAME:-postgres}
 PG_SERVER_URL="postgres://${PGUSER_NAME}@${PGHOST_ADDR}:${PGPORT_NUM}"
 
-log() { printf '==> %s\n' "$*" >&2; }
+# Each line carries the time since the script started, so a slow step shows in any log (CI's included).
+log() { printf '==> [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 die() { printf '%s: FAILED: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
