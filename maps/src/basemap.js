@@ -2,7 +2,8 @@
 // MapLibre style (an OpenStreetMap-based vector style) or a raster tile template containing {z}/{x}/{y}
 // (OpenStreetMap raster tiles, say), credited to OpenStreetMap's contributors. With none configured, or when
 // the configured one cannot be reached, the page draws an offline basemap from qala's own data: a plain
-// background, the city outline and the districts with their names (added by map.js on every style load).
+// background, the city outline, the districts and the current historic-centre outline, with their names in the
+// reader's language (added by map.js on every style load).
 // The offline style has no glyphs, sprites or remote sources, so it makes no request beyond qala.
 
 const BASEMAP_SOURCE = 'basemap';
@@ -55,6 +56,6 @@ export async function chooseBasemap(config) {
 
 /** Whether `sourceId` belongs to the configured basemap rather than to qala's own layers. */
 export function isBasemapSource(map, sourceId) {
-  const ours = new Set(['city', 'districts', 'centre-a', 'centre-b', 'compare', 'place', 'pins']);
+  const ours = new Set(['city', 'districts', 'centre', 'centre-a', 'centre-b', 'compare', 'place', 'pins']);
   return Boolean(sourceId) && !ours.has(sourceId) && Boolean(map.getStyle()?.sources?.[sourceId]);
 }

@@ -1,5 +1,5 @@
-// The map itself: MapLibre GL JS with qala's layers (city, districts, historic-centre drafts, clustered pins),
-// district labels in the reader's language, and a keyboard path: the map is focusable, a crosshair marks its
+// The map itself: MapLibre GL JS with qala's layers (city, districts, the current historic-centre outline and
+// the planner's drafts, clustered pins), district and centre labels in the reader's language, and a keyboard path: the map is focusable, a crosshair marks its
 // centre, the arrow keys move the map under it (MapLibre's own keyboard handler), and Enter acts at the
 // crosshair. A live region says where the crosshair is, for screen-reader users.
 import * as maplibregl from 'maplibre-gl';
@@ -11,11 +11,15 @@ import { chooseBasemap, isBasemapSource, offlineStyle } from './basemap.js';
 import { addPinLayers, updateClusterCounts, PIN_LAYERS } from './pins.js';
 
 const DISTRICTS_URL = '/api/v1/areas?kind=district&current=true';
+// The historic centre as it stands (an illustrative draft until planners adopt one): shown to citizens; the
+// planner view draws the versions it is asked for instead.
+const CENTRE_URL = '/api/v1/areas?kind=historic_centre&current=true';
+const CENTRE_LABEL_ZOOM = 13;
 
 maplibregl.setWorkerUrl(workerUrl);
 
 export async function createMap({ config, districts }) {
-  const basemap = await chooseBasemap(config);
+  const [basemap, centre] = await Promise.all([chooseBasemap(config), getJson(CENTRE_URL)]);
   const map = new maplibregl.Map({
     container: 'map',
     style: basemap.style,
@@ -47,11 +51,13 @@ export async function createMap({ config, districts }) {
   let centreKeyHandler = () => {};
   const overlays = { density: null, centres: { a: null, b: null }, compare: null };
   const labelMarkers = [];
+  const centreLabels = [];
 
   function addOverlays() {
     const style = offline ? 'offline' : 'basemap';
     map.addSource('city', { type: 'geojson', data: config.city });
     map.addSource('districts', { type: 'geojson', data: DISTRICTS_URL });
+    map.addSource('centre', { type: 'geojson', data: centre });
     map.addSource('centre-a', { type: 'geojson', data: emptyCollection() });
     map.addSource('centre-b', { type: 'geojson', data: emptyCollection() });
     map.addSource('compare', { type: 'geojson', data: emptyCollection() });
@@ -82,6 +88,12 @@ export async function createMap({ config, districts }) {
       type: 'line',
       source: 'city',
       paint: { 'line-color': '#2f3640', 'line-width': 2 },
+    });
+    map.addLayer({
+      id: 'centre-line',
+      type: 'line',
+      source: 'centre',
+      paint: { 'line-color': '#8a1c7c', 'line-width': 2.5, 'line-dasharray': [3, 2] },
     });
     map.addLayer({
       id: 'centre-a-line',
@@ -140,6 +152,15 @@ export async function createMap({ config, districts }) {
     const marker = new maplibregl.Marker({ element: el }).setLngLat(feature.properties.label_point).addTo(map);
     labelMarkers.push({ marker, el, feature });
   }
+  // The centre's name sits at its label point; it shows only close up (showCentreLabels), where the district
+  // names are far apart.
+  for (const feature of centre.features) {
+    const el = document.createElement('div');
+    el.className = 'centre-label';
+    el.setAttribute('aria-hidden', 'true');
+    new maplibregl.Marker({ element: el }).setLngLat(feature.properties.label_point).addTo(map);
+    centreLabels.push({ el, feature });
+  }
 
   // Keyboard: Enter or Space on the focused map acts at the crosshair; moving says where it is.
   const canvas = map.getCanvas();
@@ -179,11 +200,22 @@ export async function createMap({ config, districts }) {
     for (const id of ['centre-a-line', 'centre-b-line', 'compare-points']) {
       if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', planner ? 'visible' : 'none');
     }
-    if (map.getLayer('place-point')) map.setLayoutProperty('place-point', 'visibility', planner ? 'none' : 'visible');
+    for (const id of ['place-point', 'centre-line']) {
+      if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', planner ? 'none' : 'visible');
+    }
+    showCentreLabels();
     if (map.getLayer('district-fill')) {
       map.setPaintProperty('district-fill', 'fill-opacity', planner && overlays.density ? 0.6 : offline ? 0.35 : 0);
     }
   }
+
+  // The centre's name is long and the outline small at city scale: the name shows once the map is close
+  // enough for it to fit, and only to citizens (the planner's legend names the versions it draws).
+  function showCentreLabels() {
+    const hidden = mode === 'planner' || map.getZoom() < CENTRE_LABEL_ZOOM;
+    for (const { el } of centreLabels) el.hidden = hidden;
+  }
+  map.on('zoom', showCentreLabels);
 
   function restoreOverlays() {
     if (overlays.density) qala.setDensity(overlays.density);
@@ -196,6 +228,7 @@ export async function createMap({ config, districts }) {
   const qala = {
     map,
     districts,
+    centre,
     get offline() {
       return offline;
     },
@@ -255,7 +288,7 @@ export async function createMap({ config, districts }) {
     },
     translate() {
       credit();
-      for (const { el, feature } of labelMarkers) el.textContent = areaName(feature.properties);
+      for (const { el, feature } of [...labelMarkers, ...centreLabels]) el.textContent = areaName(feature.properties);
       const locale = mapLocale();
       const set = (selector, key) => {
         for (const el of map.getContainer().querySelectorAll(selector)) {
@@ -324,6 +357,7 @@ export async function createMap({ config, districts }) {
   }
   qala.openPopup = openPopup;
   qala.translate();
+  applyMode();
   return qala;
 }
 
@@ -365,3 +399,4 @@ export function boundsOf(geometry) {
   visit(geometry.coordinates);
   return [w, s, e, n];
 }
+

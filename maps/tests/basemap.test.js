@@ -29,7 +29,7 @@ async function pixels(page, points) {
 const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
 const near = (a, b, tolerance) => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
 
-test('the offline basemap renders the eight districts and the city, with no request beyond qala', async () => {
+test('the offline basemap renders the eight districts, the city and the historic centre, with no request beyond qala', async () => {
   const page = await openPage(shared.browser, { hash: '#report', lang: 'kk' });
   assert.equal(await page.evaluate(() => window.qala.offline), true);
   const rendered = await page.evaluate(() => {
@@ -37,9 +37,20 @@ test('the offline basemap renders the eight districts and the city, with no requ
     return [...new Set(features.map((f) => f.id))].length;
   });
   assert.equal(rendered, 8, 'eight districts drawn');
+  // The current historic-centre outline is drawn for citizens, unnamed at city scale.
+  const centre = () =>
+    page.evaluate(() => ({
+      drawn: window.qala.map.queryRenderedFeatures({ layers: ['centre-line'] }).length,
+      labels: [...document.querySelectorAll('.centre-label')].filter((el) => !el.hidden).map((el) => el.textContent),
+      names: window.qala.centre.features.map((f) => f.properties.name_kk),
+    }));
+  const far = await centre();
+  assert.equal(far.names.length, 1, 'one current historic centre');
+  assert.ok(far.drawn > 0, 'the historic-centre outline is drawn');
+  assert.deepEqual(far.labels, [], 'no centre name over the whole city');
   // Pixels: inside each district (at its label point, labels hidden) the city's paper colour; well outside the
   // city the background. The district lines are drawn too: along a boundary the line's dark colour appears.
-  await page.addStyleTag({ content: '.district-label, .cluster-count { visibility: hidden !important; } .maplibregl-marker { display: none; }' });
+  await page.addStyleTag({ content: '.district-label, .centre-label, .cluster-count { visibility: hidden !important; } .maplibregl-marker { display: none; }' });
   await page.evaluate(() => {
     const map = window.qala.map;
     for (const id of ['pin-clusters', 'pin-points']) map.setLayoutProperty(id, 'visibility', 'none');
@@ -64,6 +75,17 @@ test('the offline basemap renders the eight districts and the city, with no requ
     assert.ok(!near(colour, background, 10), `a district is drawn over the background: ${colour}`);
     assert.ok(near(colour, hex('#fcfcf9'), 8), `a district's offline fill: ${colour}`);
   }
+  // Close up, the centre is named in the reader's language.
+  await page.evaluate(() => {
+    const [lon, lat] = window.qala.centre.features[0].properties.label_point;
+    window.qala.map.jumpTo({ center: [lon, lat], zoom: 14 });
+  });
+  await idle(page);
+  const closeUp = await centre();
+  assert.ok(closeUp.drawn > 0, 'the outline close up');
+  assert.deepEqual(closeUp.labels, closeUp.names);
+  await page.addStyleTag({ content: '.maplibregl-marker { display: block; } .centre-label { visibility: visible !important; }' });
+  await screenshot(page, 'report-historic-centre');
   assertNoProblems(page);
   await page.context().close();
 });

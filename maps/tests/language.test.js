@@ -13,7 +13,7 @@ function audit({ lang, strings }) {
     typeof args[n] === 'number' ? args[n].toLocaleString({ kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' }[lang]) : String(args[n]));
   const failures = [];
   const visible = (el) => {
-    if (el.closest('[hidden]') || el.closest('[aria-hidden="true"]:not(.district-label)')) return false;
+    if (el.closest('[hidden]') || el.closest('[aria-hidden="true"]:not(.district-label, .centre-label)')) return false;
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.visibility === 'hidden') return false;
     const box = el.getBoundingClientRect();
@@ -57,13 +57,18 @@ function audit({ lang, strings }) {
       el.closest('dd') ||
       el.closest('td') ||
       el.closest('.pin-popup p:last-child') ||
-      el.closest('.district-label');
+      el.closest('.district-label') ||
+      el.closest('.centre-label');
     if (!data) failures.push(`untranslated text "${text}" in <${el.tagName.toLowerCase()} class="${el.className}">`);
   }
-  // 3. District names (labels and menus) are in this language.
+  // 3. District and historic-centre names (labels and menus) are in this language.
   const names = new Set(window.qala.districts.features.map((f) => f.properties[`name_${lang}`]));
   for (const el of document.querySelectorAll('.district-label')) {
     if (!names.has(el.textContent)) failures.push(`district label "${el.textContent}"`);
+  }
+  const centres = new Set(window.qala.centre.features.map((f) => f.properties[`name_${lang}`]));
+  for (const el of document.querySelectorAll('.centre-label')) {
+    if (!centres.has(el.textContent)) failures.push(`historic-centre label "${el.textContent}"`);
   }
   for (const option of document.querySelectorAll('#district option, #planner-district option')) {
     if (option.value && !names.has(option.textContent)) failures.push(`district option "${option.textContent}"`);
