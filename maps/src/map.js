@@ -1,7 +1,8 @@
 // The map itself: MapLibre GL JS with qala's layers (city, districts, the current historic-centre outline and
-// the planner's drafts, clustered pins), district and centre labels in the reader's language, and a keyboard path: the map is focusable, a crosshair marks its
-// centre, the arrow keys move the map under it (MapLibre's own keyboard handler), and Enter acts at the
-// crosshair. A live region says where the crosshair is, for screen-reader users.
+// the planner's drafts, clustered pins), district and centre labels in the reader's language, and a keyboard
+// path: the map is focusable, a crosshair marks its centre, the arrow keys move the map under it (MapLibre's
+// own keyboard handler), and Enter acts at the crosshair. A live region says where the crosshair is, for
+// screen-reader users.
 import * as maplibregl from 'maplibre-gl';
 // MapLibre finds its worker beside its own module; bundled, that file must be named to the bundler.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -210,7 +211,7 @@ export async function createMap({ config, districts }) {
   }
 
   // The centre's name is long and the outline small at city scale: the name shows once the map is close
-  // enough for it to fit, and only to citizens (the planner's legend names the versions it draws).
+  // enough for it to fit, and only to citizens (the planner's menus name the versions it draws).
   function showCentreLabels() {
     const hidden = mode === 'planner' || map.getZoom() < CENTRE_LABEL_ZOOM;
     for (const { el } of centreLabels) el.hidden = hidden;
@@ -357,7 +358,7 @@ export async function createMap({ config, districts }) {
   }
   qala.openPopup = openPopup;
   qala.translate();
-  applyMode();
+  showCentreLabels();
   return qala;
 }
 
@@ -399,4 +400,3 @@ export function boundsOf(geometry) {
   visit(geometry.coordinates);
   return [w, s, e, n];
 }
-
