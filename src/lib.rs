@@ -4,31 +4,48 @@
 //! to points on the map; planners and GIS analysts query them by area.
 //!
 //! ## Layout
-//! - [`http`]: the only place that imports axum. One file per resource; `error.rs` maps every failure to
-//!   RFC 9457 problem+json; `extract.rs` parses requests into typed values; `map.rs` and `map_table.rs` answer
-//!   what the web map needs beyond the public API; `web.rs` serves the built web map (`maps/dist`).
+//! A core that knows no HTTP, and two edges over it: the HTTP layer ([`http`], served by [`server`]) and the
+//! command line ([`cli`]). Only `http/` and `server.rs` import axum or tower-http; only `store/` (and the
+//! GeoPackage file reader and writer, `spatial/import/gpkg_file.rs` and `export/gpkg.rs`, which share its
+//! format) import sqlx; only `index/` imports rstar. `tests/it/layout.rs` checks these rules.
+//!
+//! The core:
 //! - [`domain`]: plain types and validation (pin, category, status, bbox, paging). No I/O.
-//! - [`store`]: the [`store::Store`] trait, the store of record; `postgis/` implements it with sqlx.
-//! - [`index`]: the in-memory R-tree over every pin, loaded from the store and updated after each commit.
-//! - [`spatial`]: the service area (Almaty's boundary), CRSs and reprojection, and GeoJSON rendering.
+//! - [`params`]: the one parser of query parameters, with each route's allow-list (`params/routes.rs`),
+//!   used by every HTTP listing and by `qala export`.
+//! - [`store`]: the [`store::Store`] trait, the store of record: `postgis/` and `gpkg/` implement it.
+//! - [`index`]: the in-memory R-trees over every pin and area, loaded from the store and updated after each
+//!   commit.
+//! - [`feature_cache`]: pins already rendered as GeoJSON, so listings need not ask the store.
+//! - [`state`]: the shared handle (store, indexes, cache) and what both edges ask of it.
+//! - [`spatial`]: the service area (Almaty's boundary), CRSs and reprojection, area files, GeoJSON rendering.
 //! - [`selection`]: which pins a reader asked for (box, area, attributes, time, CQL2), paged through the index
 //!   and the store; shared by OGC API items, exports and `qala export`.
 //! - [`filter`]: CQL2 text filters compiled into a predicate over pins.
-//! - [`export`]: the export formats (GeoJSON, GeoJSONSeq, CSV streamed; GeoPackage, FlatGeobuf built whole).
-//! - [`seed`]: deterministic synthetic pins for demos and benchmarks.
-//! - [`config`], [`cli`]: the command line; [`server`]: serve with graceful shutdown; [`state`]: shared handles.
+//! - [`export`]: the export formats (GeoJSON, GeoJSONSeq, CSV streamed; GeoPackage, FlatGeobuf built whole)
+//!   and what an export holds.
+//! - [`ingest`], [`seed`]: areas loaded into a store; deterministic synthetic pins for demos and benchmarks.
 //!
-//! A request goes `http::router` → handler in `http/pins.rs` → `domain` validation → `Store` commit →
-//! `index` update → response.
+//! The edges:
+//! - [`http`]: one file per resource; `error.rs` maps every failure to RFC 9457 problem+json; `extract.rs`
+//!   reads bodies and query strings; `listing.rs` answers pin listings; `collection.rs` writes every
+//!   FeatureCollection; `map.rs` and `map_table.rs` answer what the web map needs beyond the public API;
+//!   `web.rs` serves the built web map (`maps/dist`); `ogc/` is OGC API – Features.
+//! - [`config`], [`cli`]: the command line; [`server`]: serve with graceful shutdown.
+//!
+//! A request goes `http::router` → handler in `http/pins.rs` → `params` or `domain` validation → `Store`
+//! commit → `index` update → response.
 
 pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod export;
+pub mod feature_cache;
 pub mod filter;
 pub mod http;
 pub mod index;
 pub mod ingest;
+pub mod params;
 pub mod seed;
 pub mod selection;
 pub mod server;

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::domain::{Limit, Pin, PinFilter, PinId};
 use crate::filter::{Envelope, PinFields, PinPredicate, Tri};
 use crate::index::{IndexedPin, PageFrom, PinIndex, PinQuery};
+use crate::params::{Params, QueryError, cql2_filter};
 use crate::spatial::{Crs, PreparedArea};
 use crate::store::{Store, StoreError};
 
@@ -41,6 +42,21 @@ pub struct SelectedPage {
 }
 
 impl Selection {
+    /// The selection a request's parameters ask for (its filters, projected box and CQL2 `filter`, compiled
+    /// in its `filter-crs`), within `area` when the request names one.
+    ///
+    /// # Errors
+    /// A bad CQL2 filter, named.
+    pub fn from_params(params: &Params, area: Option<Arc<PreparedArea>>) -> Result<Self, QueryError> {
+        let predicate = params
+            .cql2
+            .as_deref()
+            .map(|text| cql2_filter(text, params.filter_crs))
+            .transpose()
+            .map_err(|e| QueryError::BadParameters(vec![e]))?;
+        Ok(Selection { filter: params.filter.clone(), area, projected_box: params.projected_box, predicate })
+    }
+
     /// The number of matching pins, when the index alone can tell.
     pub fn count(&self, index: &PinIndex) -> Option<u64> {
         if self.needs_record() {

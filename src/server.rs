@@ -26,7 +26,7 @@ pub async fn run(
 /// are loaded the service is alive but not ready.
 async fn load_index(state: AppState) {
     let started = Instant::now();
-    while let Err(e) = reload_areas(&state).await {
+    while let Err(e) = state.reload_areas().await {
         tracing::error!(error = %e, "reading areas for the index failed; retrying");
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
@@ -62,7 +62,7 @@ async fn follow_areas(state: AppState) {
             continue;
         }
         match state.store.areas_revision().await {
-            Ok(rev) if Some(&rev) != state.areas.revision().as_ref() => match reload_areas(&state).await {
+            Ok(rev) if Some(&rev) != state.areas.revision().as_ref() => match state.reload_areas().await {
                 Ok(n) => tracing::info!(areas = n, "areas changed in the store; index reloaded"),
                 Err(e) => tracing::error!(error = %e, "reloading areas failed; will retry"),
             },
@@ -70,16 +70,6 @@ async fn follow_areas(state: AppState) {
             Err(e) => tracing::warn!(error = %e, "checking the store for area changes failed"),
         }
     }
-}
-
-/// Reads every area and replaces the area index. The revision is read first, so a change racing with the
-/// read is seen again on the next poll rather than missed.
-pub async fn reload_areas(state: &AppState) -> Result<usize, crate::store::StoreError> {
-    let revision = state.store.areas_revision().await?;
-    let areas = state.store.areas().await?;
-    let n = areas.len();
-    state.areas.load(areas, revision);
-    Ok(n)
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

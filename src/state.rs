@@ -1,12 +1,17 @@
-//! The state every request shares: a cheap-clone handle (everything inside is an `Arc`).
+//! The state every request shares: a cheap-clone handle (everything inside is an `Arc`), and what the HTTP
+//! layer and the CLI both ask of it (rendered pins, an area by id, the area index reloaded). It knows no
+//! HTTP: `qala export` builds one too.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::http::FeatureCache;
+use crate::domain::{AreaId, PinId};
+use crate::feature_cache::{FeatureCache, Rendered};
 use crate::index::{AreaIndex, PinIndex};
-use crate::spatial::ServiceArea;
-use crate::store::Store;
+use crate::params::QueryError;
+use crate::spatial::{PreparedArea, ServiceArea};
+use crate::store::{Store, StoreError};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -55,5 +60,43 @@ impl AppState {
     /// The same state with the web map's settings.
     pub fn with_web(self, web: WebConfig) -> Self {
         Self { web: Arc::new(web), ..self }
+    }
+
+    /// The rendered features of `ids`, in that order, from the feature cache where it has them and from the
+    /// store for the rest (which then join the cache). A pin the store no longer holds is left out.
+    ///
+    /// # Errors
+    /// A store failure.
+    pub async fn rendered_pins(&self, ids: &[PinId]) -> Result<Vec<Rendered>, StoreError> {
+        let cached = self.features.get_many(ids);
+        let missing: Vec<PinId> = ids.iter().zip(&cached).filter(|(_, c)| c.is_none()).map(|(&id, _)| id).collect();
+        if missing.is_empty() {
+            return Ok(cached.into_iter().flatten().collect());
+        }
+        let started = self.features.generation();
+        let fetched: HashMap<PinId, Rendered> =
+            self.features.fill(started, &self.store.pins(&missing).await?).into_iter().collect();
+        Ok(ids.iter().zip(cached).filter_map(|(id, c)| c.or_else(|| fetched.get(id).cloned())).collect())
+    }
+
+    /// The prepared polygon of a listing's `within=<id>` (none when not given).
+    ///
+    /// # Errors
+    /// [`QueryError::UnknownArea`] when there is no such area.
+    pub fn area_of(&self, id: Option<AreaId>) -> Result<Option<Arc<PreparedArea>>, QueryError> {
+        id.map(|id| self.areas.prepared(id).ok_or(QueryError::UnknownArea(id))).transpose()
+    }
+
+    /// Reads every area and replaces the area index. The revision is read first, so a change racing with the
+    /// read is seen again on the next check rather than missed.
+    ///
+    /// # Errors
+    /// A store failure; the index keeps what it had.
+    pub async fn reload_areas(&self) -> Result<usize, StoreError> {
+        let revision = self.store.areas_revision().await?;
+        let areas = self.store.areas().await?;
+        let n = areas.len();
+        self.areas.load(areas, revision);
+        Ok(n)
     }
 }

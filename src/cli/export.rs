@@ -6,10 +6,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{CliError, open_store};
 use crate::config::ExportArgs;
-use crate::export::{ExportFormat, write_file};
-use crate::http::FeatureCache;
-use crate::http::exports::row_source;
-use crate::server::reload_areas;
+use crate::export::{ExportFormat, RowSource, write_file};
+use crate::feature_cache::FeatureCache;
 use crate::spatial::ServiceArea;
 use crate::state::AppState;
 
@@ -20,12 +18,12 @@ pub async fn run(args: ExportArgs) -> Result<(), CliError> {
     }
     let store = open_store(&args.store).await?;
     let state = AppState::new(store.clone(), ServiceArea::almaty()?, FeatureCache::new(0));
-    reload_areas(&state).await?;
+    state.reload_areas().await?;
     if args.what == "pins" {
         let locations = store.pin_locations().await?;
         state.pins.load(&locations);
     }
-    let mut source = row_source(&state, &args.what, args.query_pairs()).map_err(|e| CliError::Usage(e.detail()))?;
+    let mut source = RowSource::select(&state, &args.what, args.query_pairs())?;
     let bar = match source.len_hint(&state.pins) {
         Some(n) => ProgressBar::new(n).with_style(
             ProgressStyle::with_template("exporting [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")

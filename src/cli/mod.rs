@@ -69,6 +69,9 @@ pub enum CliError {
     Ingest(#[from] crate::ingest::IngestError),
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
+    /// Bad filters (`qala export`), each named as the API would.
+    #[error(transparent)]
+    Query(#[from] crate::params::QueryError),
 }
 
 /// Opens the store of record named by the arguments (applying its migrations).

@@ -5,7 +5,7 @@ use tokio::net::TcpListener;
 
 use super::{CliError, open_store};
 use crate::config::ServeArgs;
-use crate::http::FeatureCache;
+use crate::feature_cache::FeatureCache;
 use crate::ingest::seed_shipped_areas;
 use crate::server;
 use crate::spatial::ServiceArea;

@@ -41,4 +41,9 @@ impl FieldError {
             Location::Parameter(p) => format!("{p}: {}", self.detail),
         }
     }
+
+    /// Every problem's summary on one line, `; `-separated, for the problem's `detail` or a command line.
+    pub fn summaries(errors: &[FieldError]) -> String {
+        errors.iter().map(FieldError::summary).collect::<Vec<_>>().join("; ")
+    }
 }

@@ -34,12 +34,23 @@ impl Limit {
     /// # Errors
     /// A [`FieldError`] for `limit` when the value is not an integer in 1..=10,000.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        Self::parse_up_to(raw, Self::MAX)
+    }
+
+    /// As [`Limit::parse`], for a request whose pages are smaller (1..=`max`).
+    ///
+    /// # Errors
+    /// A [`FieldError`] for `limit` when the value is not an integer in 1..=`max`.
+    pub fn parse_up_to(raw: &str, max: usize) -> Result<Self, FieldError> {
         match raw.trim().parse::<usize>() {
-            Ok(n) if (1..=Self::MAX).contains(&n) => Ok(Self(n)),
-            _ => {
-                Err(FieldError::parameter("limit", format!("must be an integer from 1 to {}; got {raw:?}", Self::MAX)))
-            }
+            Ok(n) if (1..=max).contains(&n) => Ok(Self(n)),
+            _ => Err(FieldError::parameter("limit", format!("must be an integer from 1 to {max}; got {raw:?}"))),
         }
+    }
+
+    /// A page size chosen by the service (a route's default), not by a client.
+    pub const fn of(n: usize) -> Self {
+        Self(n)
     }
 
     pub fn get(self) -> usize {

@@ -9,6 +9,7 @@
 mod fgb;
 mod gpkg;
 pub mod layer;
+mod select;
 mod source;
 mod text;
 

@@ -51,7 +51,7 @@ impl RowSource {
     pub async fn next(&mut self, index: &PinIndex, store: &dyn Store) -> Result<Option<Vec<Row>>, StoreError> {
         match self {
             RowSource::Pins { selection, cursor } => {
-                let limit = Limit::parse(&PINS_PER_CHUNK.to_string()).unwrap_or_default();
+                let limit = Limit::of(PINS_PER_CHUNK);
                 let pins = cursor.next(selection, index, store, limit).await?;
                 Ok(pins.map(|pins| pins.iter().map(Row::from).collect()))
             }

@@ -14,11 +14,12 @@ use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 
 use super::ApiError;
-use super::extract::{PinListParams, QueryPairs, area_id, base_url, lon_lat};
-use super::pins::listing;
-use super::response::geojson_response;
+use super::extract::{QueryPairs, base_url};
+use super::listing::listing;
+use super::response::{geojson_response, json_document};
 use crate::domain::{Area, AreaId, AreaKind, FieldError, PinId};
 use crate::index::PinQuery;
+use crate::params::{Params, lon_lat, routes};
 use crate::spatial::{PreparedArea, area_feature};
 use crate::state::AppState;
 
@@ -42,38 +43,15 @@ fn find(state: &AppState, raw_id: &str) -> Result<Arc<Area>, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("there is no area {raw_id:?}")))
 }
 
-/// The prepared area of a listing's `within=<id>`, or a 404 problem when there is no such area.
-pub(super) fn within_area(state: &AppState, within: Option<AreaId>) -> Result<Option<Arc<PreparedArea>>, ApiError> {
-    within
-        .map(|id| state.areas.prepared(id).ok_or_else(|| ApiError::NotFound(format!("there is no area {id}"))))
-        .transpose()
-}
-
 /// The area's prepared form from the same snapshot (absent only if a reload removed it in between).
 fn prepared(state: &AppState, area: &Area) -> Result<Arc<PreparedArea>, ApiError> {
     state.areas.prepared(area.id).ok_or_else(|| ApiError::NotFound(format!("there is no area {}", area.id)))
 }
 
 /// `GET /api/v1/areas?kind=district|historic_centre&current=true|false`: a FeatureCollection with geometry.
-async fn list_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
-    let (mut kind, mut only_current, mut errors) = (None, false, Vec::new());
-    for (name, value) in pairs {
-        match name.as_str() {
-            "kind" => match value.parse::<AreaKind>() {
-                Ok(k) => kind = Some(k),
-                Err(e) => errors.push(FieldError::parameter("kind", e.0)),
-            },
-            "current" => match value.as_str() {
-                "true" => only_current = true,
-                "false" => only_current = false,
-                _ => errors.push(FieldError::parameter("current", "must be true or false")),
-            },
-            _ => errors.push(FieldError::parameter(&name, "unknown parameter; this listing takes kind, current")),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::BadParameters(errors));
-    }
+async fn list_areas(State(state): State<AppState>, pairs: QueryPairs) -> Result<Response, ApiError> {
+    let params = pairs.parse(&routes::AREAS)?;
+    let (kind, only_current) = (params.kind, params.current.unwrap_or(false));
     let features: Vec<Value> = state.areas.list(kind, only_current).iter().map(|a| area_feature(a, true)).collect();
     let body = json!({ "type": "FeatureCollection", "numberReturned": features.len(), "features": features });
     Ok(geojson_response(StatusCode::OK, &body, None))
@@ -90,13 +68,10 @@ async fn area_pins(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
     headers: HeaderMap,
-    QueryPairs(pairs): QueryPairs,
+    pairs: QueryPairs,
 ) -> Result<Response, ApiError> {
     let area = find(&state, &raw_id)?;
-    let params = PinListParams::parse_allowing(
-        pairs,
-        &["bbox", "category", "status", "datetime", "near", "radius_m", "k", "limit", "cursor"],
-    )?;
+    let params = pairs.parse(&routes::PINS_IN_AREA)?;
     let url = format!("{}/api/v1/areas/{}/pins", base_url(&headers), area.id);
     listing(&state, &url, &params, Some(prepared(&state, &area)?.as_ref())).await
 }
@@ -120,33 +95,15 @@ async fn area_stats(State(state): State<AppState>, Path(raw_id): Path<String>) -
         "first_report_at": when(stats.first_report_at),
         "last_report_at": when(stats.last_report_at),
     });
-    Ok(json_response(body))
+    Ok(json_document(body))
 }
 
 /// `GET /api/v1/areas/stats?kind=district|historic_centre&current=true|false&category=&status=&datetime=`:
 /// for every area of the kind (default district, current versions only by default), how many pins matching
 /// the filter lie in it (the exact polygon test of `/api/v1/areas/{id}/pins`) and how many per km².
-async fn areas_stats(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
-    let (mut kind, mut only_current, mut errors, mut filters) = (AreaKind::District, true, Vec::new(), Vec::new());
-    for (name, value) in pairs {
-        match name.as_str() {
-            "kind" => match value.parse::<AreaKind>() {
-                Ok(k) => kind = k,
-                Err(e) => errors.push(FieldError::parameter("kind", e.0)),
-            },
-            "current" => match value.as_str() {
-                "true" => only_current = true,
-                "false" => only_current = false,
-                _ => errors.push(FieldError::parameter("current", "must be true or false")),
-            },
-            known if PIN_FILTERS.contains(&known) => filters.push((name, value)),
-            _ => errors.push(FieldError::parameter(
-                &name,
-                "unknown parameter; this request takes kind, current, category, status, datetime",
-            )),
-        }
-    }
-    let params = pin_filters(filters, errors)?;
+async fn areas_stats(State(state): State<AppState>, pairs: QueryPairs) -> Result<Response, ApiError> {
+    let params = pairs.parse(&routes::AREAS_STATS)?;
+    let (kind, only_current) = (params.kind.unwrap_or(AreaKind::District), params.current.unwrap_or(true));
     let mut areas = Vec::new();
     for area in state.areas.list(Some(kind), only_current) {
         let prepared = prepared(&state, &area)?;
@@ -168,27 +125,11 @@ async fn areas_stats(State(state): State<AppState>, QueryPairs(pairs): QueryPair
     let mut filter = filter_echo(&params);
     filter.insert("kind".into(), json!(kind.as_str()));
     filter.insert("current".into(), json!(only_current));
-    Ok(json_response(json!({ "areas": areas, "filter": filter })))
-}
-
-/// The attribute filters the statistics and the comparison take, as the pin listing reads them.
-const PIN_FILTERS: [&str; 3] = ["category", "status", "datetime"];
-
-/// Parses the filter parameters set aside by the caller; every error (the caller's first) in one answer.
-fn pin_filters(filters: Vec<(String, String)>, mut errors: Vec<FieldError>) -> Result<PinListParams, ApiError> {
-    match PinListParams::parse_allowing(filters, &PIN_FILTERS) {
-        Ok(params) if errors.is_empty() => Ok(params),
-        Ok(_) => Err(ApiError::BadParameters(errors)),
-        Err(ApiError::BadParameters(more)) => {
-            errors.extend(more);
-            Err(ApiError::BadParameters(errors))
-        }
-        Err(other) => Err(other),
-    }
+    Ok(json_document(json!({ "areas": areas, "filter": filter })))
 }
 
 /// The filter an answer was computed under, echoed back (`null` where not given).
-fn filter_echo(params: &PinListParams) -> Map<String, Value> {
+fn filter_echo(params: &Params) -> Map<String, Value> {
     let given = |name: &str| params.echo.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     let slugs = |v: Vec<&'static str>| (!v.is_empty()).then_some(v);
     let mut echo = Map::new();
@@ -200,31 +141,10 @@ fn filter_echo(params: &PinListParams) -> Map<String, Value> {
 
 /// `GET /api/v1/areas/compare?a=ID&b=ID[&category=&status=&datetime=]`: for two historic-centre drafts, the
 /// pins (matching the filter, if one is given) only in A, only in B, and in both.
-async fn compare_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
-    let (mut a, mut b, mut errors, mut filters) = (Err(missing("a")), Err(missing("b")), Vec::new(), Vec::new());
-    for (name, value) in pairs {
-        match name.as_str() {
-            "a" => a = area_id("a", &value),
-            "b" => b = area_id("b", &value),
-            known if PIN_FILTERS.contains(&known) => filters.push((name, value)),
-            _ => errors.push(FieldError::parameter(
-                &name,
-                "unknown parameter; compare takes a, b, category, status, datetime",
-            )),
-        }
-    }
-    let (a, b, params) = match (a, b, pin_filters(filters, Vec::new())) {
-        (Ok(a), Ok(b), Ok(params)) if errors.is_empty() => (a, b, params),
-        (a, b, params) => {
-            let mut all: Vec<FieldError> = a.err().into_iter().chain(b.err()).chain(errors).collect();
-            match params {
-                Err(ApiError::BadParameters(more)) => all.extend(more),
-                Err(other) => return Err(other),
-                Ok(_) => {}
-            }
-            return Err(ApiError::BadParameters(all));
-        }
-    };
+async fn compare_areas(State(state): State<AppState>, pairs: QueryPairs) -> Result<Response, ApiError> {
+    let params = pairs.parse(&routes::AREAS_COMPARE)?;
+    // The route requires both: a missing one is already a 400.
+    let (a, b) = (params.a.unwrap_or_default(), params.b.unwrap_or_default());
     let (area_a, area_b) = (find(&state, &a.to_string())?, find(&state, &b.to_string())?);
     let wrong: Vec<FieldError> = [("a", &area_a), ("b", &area_b)]
         .into_iter()
@@ -254,7 +174,7 @@ async fn compare_areas(State(state): State<AppState>, QueryPairs(pairs): QueryPa
         "only_b": group(set_b.difference(&set_a).copied().collect()),
         "both": group(set_a.intersection(&set_b).copied().collect()),
     });
-    Ok(json_response(body))
+    Ok(json_document(body))
 }
 
 /// `GET /api/v1/point/{lon},{lat}/areas`: every current area containing the point (geometry omitted;
@@ -264,13 +184,4 @@ async fn point_areas(State(state): State<AppState>, Path(raw): Path<String>) -> 
     let features: Vec<Value> = state.areas.containing(lon, lat).iter().map(|a| area_feature(a, false)).collect();
     let body = json!({ "type": "FeatureCollection", "numberReturned": features.len(), "features": features });
     Ok(geojson_response(StatusCode::OK, &body, None))
-}
-
-fn missing(name: &str) -> FieldError {
-    FieldError::parameter(name, "is required: the id of a historic-centre area")
-}
-
-/// A plain JSON document (statistics, comparisons: not GeoJSON).
-fn json_response(body: Value) -> Response {
-    axum::response::IntoResponse::into_response(axum::Json(body))
 }

@@ -59,12 +59,16 @@ struct Problem {
     retry_after_s: Option<u32>,
 }
 
-impl ApiError {
-    /// The problem's one-line detail, for a command-line user.
-    pub fn detail(&self) -> String {
-        self.problem().detail
+impl From<crate::params::QueryError> for ApiError {
+    fn from(e: crate::params::QueryError) -> Self {
+        match e {
+            crate::params::QueryError::BadParameters(errors) => ApiError::BadParameters(errors),
+            unknown @ crate::params::QueryError::UnknownArea(_) => ApiError::NotFound(unknown.to_string()),
+        }
     }
+}
 
+impl ApiError {
     fn problem(&self) -> Problem {
         let p = |status, slug, title, detail: String| Problem {
             status,
@@ -77,14 +81,24 @@ impl ApiError {
         match self {
             ApiError::BadParameters(errors) => Problem {
                 errors: Some(errors.clone()),
-                ..p(StatusCode::BAD_REQUEST, "invalid-parameters", "Invalid query parameters", summary(errors))
+                ..p(
+                    StatusCode::BAD_REQUEST,
+                    "invalid-parameters",
+                    "Invalid query parameters",
+                    FieldError::summaries(errors),
+                )
             },
             ApiError::MalformedJson(msg) => {
                 p(StatusCode::BAD_REQUEST, "malformed-json", "The body is not valid JSON", msg.clone())
             }
             ApiError::Validation(errors) => Problem {
                 errors: Some(errors.clone()),
-                ..p(StatusCode::UNPROCESSABLE_ENTITY, "validation", "The report is not valid", summary(errors))
+                ..p(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation",
+                    "The report is not valid",
+                    FieldError::summaries(errors),
+                )
             },
             ApiError::NotFound(what) => p(StatusCode::NOT_FOUND, "not-found", "Not found", what.clone()),
             ApiError::MethodNotAllowed => p(
@@ -131,10 +145,6 @@ impl ApiError {
             ),
         }
     }
-}
-
-fn summary(errors: &[FieldError]) -> String {
-    errors.iter().map(FieldError::summary).collect::<Vec<_>>().join("; ")
 }
 
 impl IntoResponse for ApiError {

@@ -7,8 +7,6 @@
 //! a client that goes away stops the task at its next send. GeoPackage and FlatGeobuf are built in a
 //! temporary file (already unlinked while it is sent) and then streamed.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -19,11 +17,8 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 
 use super::ApiError;
-use super::extract::{PinListParams, QueryPairs, area_id, cql2_filter};
-use crate::domain::{AreaKind, FieldError, PinFilter};
+use super::extract::QueryPairs;
 use crate::export::{ExportError, ExportFormat, RowSource, TextEncoder, write_file};
-use crate::selection::Selection;
-use crate::spatial::Crs;
 use crate::state::AppState;
 
 /// Chunks in flight between the exporting task and the connection.
@@ -49,7 +44,7 @@ async fn export(
     if !matches!(what, "pins" | "areas") {
         return Err(not_found());
     }
-    let source = row_source(&state, what, pairs)?;
+    let source = RowSource::select(&state, what, pairs)?;
     let filename = format!("qala-{what}-{}.{}", Utc::now().format("%Y%m%dT%H%M%SZ"), format.extension());
     let body = match format.text() {
         Some(_) => streamed(state, source, format),
@@ -62,85 +57,6 @@ async fn export(
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(response)
-}
-
-/// What an export of `what` (pins or areas) with these query parameters holds; `qala export` uses it too.
-///
-/// # Errors
-/// 400 naming each bad parameter, 404 for an unknown area.
-pub fn row_source(state: &AppState, what: &str, pairs: Vec<(String, String)>) -> Result<RowSource, ApiError> {
-    match what {
-        "areas" => Ok(RowSource::areas(area_selection(state, pairs)?)),
-        _ => Ok(RowSource::pins(pin_selection(state, pairs)?)),
-    }
-}
-
-/// The pins an export asks for.
-fn pin_selection(state: &AppState, pairs: Vec<(String, String)>) -> Result<Selection, ApiError> {
-    let (mut text, mut filter_crs, mut errors, mut rest) = (None, Crs::Crs84, Vec::new(), Vec::new());
-    for (name, value) in pairs {
-        match name.as_str() {
-            "filter" => text = Some(value),
-            "filter-lang" if value.trim() == "cql2-text" => {}
-            "filter-lang" => errors.push(FieldError::parameter("filter-lang", "the only filter language is cql2-text")),
-            "filter-crs" => match Crs::parse(&value) {
-                Ok(c) => filter_crs = c,
-                Err(why) => errors.push(FieldError::parameter("filter-crs", why)),
-            },
-            _ => rest.push((name, value)),
-        }
-    }
-    let params = PinListParams::parse_allowing(rest, &["bbox", "within", "category", "status", "datetime"]).map_err(
-        |e| match e {
-            ApiError::BadParameters(mut more) => {
-                more.append(&mut errors);
-                ApiError::BadParameters(more)
-            }
-            other => other,
-        },
-    )?;
-    if !errors.is_empty() {
-        return Err(ApiError::BadParameters(errors));
-    }
-    let area = super::areas::within_area(state, params.within)?;
-    let predicate = text.map(|t| cql2_filter(&t, filter_crs)).transpose()?;
-    let PinListParams { filter: PinFilter { bbox, categories, statuses, created }, .. } = params;
-    Ok(Selection { filter: PinFilter { bbox, categories, statuses, created }, area, projected_box: None, predicate })
-}
-
-/// The areas an export asks for: `kind` (district, historic_centre), `version` (its number; else the current
-/// version), `area` (one area id).
-fn area_selection(state: &AppState, pairs: Vec<(String, String)>) -> Result<Vec<Arc<crate::domain::Area>>, ApiError> {
-    let (mut kind, mut version, mut one, mut errors) = (None, None, None, Vec::new());
-    for (name, value) in pairs {
-        match name.as_str() {
-            "kind" => match value.parse::<AreaKind>() {
-                Ok(k) => kind = Some(k),
-                Err(e) => errors.push(FieldError::parameter("kind", e.0)),
-            },
-            "version" => match value.trim().parse::<i32>() {
-                Ok(n) if n > 0 => version = Some(n),
-                _ => errors.push(FieldError::parameter("version", format!("must be a version number; got {value:?}"))),
-            },
-            "area" => match area_id("area", &value) {
-                Ok(id) => one = Some(id),
-                Err(e) => errors.push(e),
-            },
-            _ => errors.push(FieldError::parameter(name, "unknown parameter; areas exports take kind, version, area")),
-        }
-    }
-    if version.is_some() && kind.is_none() {
-        errors.push(FieldError::parameter("version", "needs kind (versions are numbered per kind)"));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::BadParameters(errors));
-    }
-    Ok(state
-        .areas
-        .list(kind, version.is_none())
-        .into_iter()
-        .filter(|a| version.is_none_or(|n| a.version.number == n) && one.is_none_or(|id| a.id == id))
-        .collect())
 }
 
 /// A text format, encoded by a task as the selection is paged through.

@@ -16,23 +16,21 @@ use std::fmt::Write as _;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::json;
 
 use super::ApiError;
-use super::extract::{PinListParams, QueryPairs};
+use super::collection::FeatureCollection;
+use super::extract::QueryPairs;
 use super::map_table::list_map_table;
-use super::response::geojson_text_response;
-use crate::domain::{Category, FieldError, Status};
+use super::response::{geojson_text_response, json_document};
+use crate::domain::{Category, Status};
 use crate::index::{IndexedPin, PinQuery};
+use crate::params::routes;
 use crate::spatial::multipolygon_geometry;
 use crate::state::AppState;
-
-/// The filters the map's pins and table take: those of `/api/v1/pins` that select pins (no paging, no
-/// distance order).
-pub(super) const MAP_FILTERS: [&str; 5] = ["bbox", "category", "status", "datetime", "within"];
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -43,11 +41,8 @@ pub fn router() -> Router<AppState> {
 
 /// `GET /api/v1/map/config`: `basemap_style` (a URL or null), `bounds` and `city` (the city boundary as a
 /// box and as a GeoJSON geometry), and every `categories` and `statuses` slug in the domain's order.
-async fn get_map_config(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
-    if !pairs.is_empty() {
-        let errors = pairs.iter().map(|(name, _)| FieldError::parameter(name, "unknown parameter; this takes none"));
-        return Err(ApiError::BadParameters(errors.collect()));
-    }
+async fn get_map_config(State(state): State<AppState>, pairs: QueryPairs) -> Result<Response, ApiError> {
+    pairs.parse(&routes::NONE)?;
     let body = json!({
         "basemap_style": state.web.basemap_style,
         "bounds": state.service_area.bounds(),
@@ -55,14 +50,14 @@ async fn get_map_config(State(state): State<AppState>, QueryPairs(pairs): QueryP
         "categories": Category::ALL.map(Category::as_str),
         "statuses": Status::ALL.map(Status::as_str),
     });
-    Ok(axum::Json(body).into_response())
+    Ok(json_document(body))
 }
 
 /// `GET /api/v1/map/pins?bbox=&category=&status=&datetime=&within=`: every matching pin, lean, in ascending
 /// id order, with `numberReturned`.
-async fn list_map_pins(State(state): State<AppState>, QueryPairs(pairs): QueryPairs) -> Result<Response, ApiError> {
-    let params = PinListParams::parse_allowing(pairs, &MAP_FILTERS)?;
-    let area = super::areas::within_area(&state, params.within)?;
+async fn list_map_pins(State(state): State<AppState>, pairs: QueryPairs) -> Result<Response, ApiError> {
+    let params = pairs.parse(&routes::MAP_PINS)?;
+    let area = state.area_of(params.area)?;
     // Walking a whole city's pins and writing megabytes is CPU work: keep it off the async workers.
     let body = tokio::task::spawn_blocking(move || {
         let query = PinQuery { area: area.as_deref(), ..PinQuery::new(&params.filter) };
@@ -76,19 +71,9 @@ async fn list_map_pins(State(state): State<AppState>, QueryPairs(pairs): QueryPa
 /// `{"type":"FeatureCollection","numberReturned":n,"features":[…]}` with one lean feature per pin.
 fn lean_collection(pins: &[IndexedPin]) -> String {
     // A feature is ~200 bytes; reserving once avoids copying megabytes while the string grows.
-    let mut body = String::with_capacity(64 + pins.len() * 210);
-    body.push_str(r#"{"type":"FeatureCollection","numberReturned":"#);
-    // Writing to a String cannot fail.
-    let _ = write!(body, "{}", pins.len());
-    body.push_str(r#","features":["#);
-    for (i, pin) in pins.iter().enumerate() {
-        if i > 0 {
-            body.push(',');
-        }
-        write_lean_feature(&mut body, pin);
-    }
-    body.push_str("]}");
-    body
+    FeatureCollection::with_capacity(pins.len() * 210)
+        .features_written(pins.len(), |body, i| write_lean_feature(body, &pins[i]))
+        .finish()
 }
 
 /// `{"type":"Feature","id":…,"geometry":{"type":"Point","coordinates":[lon,lat]},"properties":{"category":…,

@@ -9,11 +9,13 @@
 //! Compression streams, so streamed exports still stream; clients that do not ask get the bytes as before.
 
 mod areas;
+mod collection;
 mod error;
-pub mod exports;
+mod exports;
 mod extract;
-mod feature_cache;
 mod health;
+mod html;
+mod listing;
 mod map;
 mod map_table;
 mod ogc;
@@ -32,7 +34,6 @@ use tracing::Level;
 
 pub use error::{ApiError, PROBLEM_JSON};
 pub use extract::MAX_BODY_BYTES;
-pub use feature_cache::FeatureCache;
 
 use crate::state::AppState;
 

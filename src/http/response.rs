@@ -1,4 +1,5 @@
-//! Building responses: GeoJSON bodies with the right media type, and paging links.
+//! Building responses: GeoJSON bodies with the right media type, and the one link builder every paged
+//! answer uses (`self`, `next`, `prev`, `alternate`).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -8,11 +9,9 @@ pub const GEOJSON: &str = "application/geo+json";
 
 /// A JSON body with `Content-Type: application/geo+json` (and a `Location` when given).
 pub fn geojson_response(status: StatusCode, body: &Value, location: Option<&str>) -> Response {
-    let mut response = (status, body.to_string()).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON));
+    let mut response = geojson_text_response(status, body.to_string());
     if let Some(value) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
-        headers.insert(header::LOCATION, value);
+        response.headers_mut().insert(header::LOCATION, value);
     }
     response
 }
@@ -24,14 +23,34 @@ pub fn geojson_text_response(status: StatusCode, body: String) -> Response {
     response
 }
 
-/// A link object `{rel, type, href}` to `base` with `params` and an optional cursor.
-pub fn link(rel: &str, base: &str, params: &[(String, String)], cursor: Option<&str>) -> Value {
+/// A plain JSON document (statistics, comparisons, configuration: not GeoJSON).
+pub fn json_document(body: Value) -> Response {
+    axum::Json(body).into_response()
+}
+
+/// `base?…`: the request's parameters as echoed (`echo`), with those named in `set` replaced by (or added
+/// as) the given values, in that order after the rest. An empty query leaves `base` bare.
+pub fn href(base: &str, echo: &[(String, String)], set: &[(&str, &str)]) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
-    query.extend_pairs(params);
-    if let Some(c) = cursor {
-        query.append_pair("cursor", c);
-    }
+    query.extend_pairs(echo.iter().filter(|(name, _)| !set.iter().any(|(n, _)| n == name)));
+    query.extend_pairs(set);
     let query = query.finish();
-    let href = if query.is_empty() { base.to_owned() } else { format!("{base}?{query}") };
-    json!({ "rel": rel, "type": GEOJSON, "href": href })
+    if query.is_empty() { base.to_owned() } else { format!("{base}?{query}") }
+}
+
+/// A link object `{rel, type, href}`.
+pub fn link(rel: &str, media: &str, href: String) -> Value {
+    json!({ "rel": rel, "type": media, "href": href })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hrefs_replace_the_paging_parameters() {
+        let echo = vec![("f".to_owned(), "json".to_owned()), ("bbox".to_owned(), "1,2,3,4".to_owned())];
+        assert_eq!(href("/x", &echo, &[("f", "html"), ("cursor", "7")]), "/x?bbox=1%2C2%2C3%2C4&f=html&cursor=7");
+        assert_eq!(href("/x", &[], &[]), "/x");
+    }
 }

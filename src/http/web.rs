@@ -22,6 +22,7 @@ use tower::ServiceExt as _;
 use tower_http::services::{ServeDir, ServeFile};
 
 use super::ApiError;
+use super::html::escape;
 use crate::state::AppState;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -98,8 +99,4 @@ fn not_built(state: &AppState) -> Response {
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
     response
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

@@ -10,13 +10,14 @@ use geo::{Intersects, MapCoords, MultiPolygon, Polygon, Rect};
 use serde_json::{Value, json};
 
 use super::catalog::{self, CollectionId};
-use super::params::{BboxParam, ItemsParams};
-use super::pin_items::with_crs;
-use super::representation::{Format, anchor, escape, html_response, properties_table, text_response};
-use super::vocabulary::{AREA_ITEMS_PARAMS, ROOT, media, rel};
-use crate::domain::{Area, FieldError};
+use super::representation::{Format, anchor, format_of, html_response, properties_table, text_response, with_crs};
+use super::vocabulary::{ROOT, media, rel};
+use crate::domain::{Area, Bbox, FieldError};
 use crate::http::ApiError;
-use crate::http::extract::base_url;
+use crate::http::extract::{QueryPairs, base_url};
+use crate::http::html::escape;
+use crate::http::response::{href, link};
+use crate::params::routes;
 use crate::spatial::{Crs, area_feature, multipolygon_geometry};
 use crate::state::AppState;
 
@@ -25,37 +26,35 @@ pub async fn items(
     state: &AppState,
     id: CollectionId,
     headers: &HeaderMap,
-    pairs: Vec<(String, String)>,
+    pairs: QueryPairs,
 ) -> Result<Response, ApiError> {
-    let params = ItemsParams::parse(pairs, AREA_ITEMS_PARAMS)?;
-    let format = Format::negotiate(params.f.as_deref(), headers).map_err(|e| ApiError::BadParameters(vec![e]))?;
-    let bbox = params.bbox.map(|b| bbox_polygon(&b)).transpose()?;
+    let params = pairs.parse(&routes::OGC_AREA_ITEMS)?;
+    let format = format_of(&params, headers)?;
+    let bbox = params.filter.bbox.map(|b| bbox_polygon(&b, params.projected_box)).transpose()?;
     let matching: Vec<Arc<Area>> = catalog::areas_of(state, id)
         .into_iter()
         .filter(|a| bbox.as_ref().is_none_or(|b| a.geometry.intersects(b)))
         .collect();
     let (offset, limit) = (params.offset, params.limit.get());
     let page: Vec<&Arc<Area>> = matching.iter().skip(offset).take(limit).collect();
-    let href = format!("{}{ROOT}/collections/{}/items", base_url(headers), id.name());
-    let link = |rel: &str, media: &str, f: Format, offset: usize| {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.extend_pairs(params.echo.iter().filter(|(k, _)| k != "f"));
-        query.append_pair("f", f.param());
-        if offset > 0 {
-            query.append_pair("offset", &offset.to_string());
-        }
-        json!({ "rel": rel, "type": media, "href": format!("{href}?{}", query.finish()) })
+    let items = format!("{}{ROOT}/collections/{}/items", base_url(headers), id.name());
+    let page_link = |rel: &str, media: &str, f: Format, offset: usize| {
+        let offset = offset.to_string();
+        let set: &[(&str, &str)] =
+            if offset == "0" { &[("f", f.param())] } else { &[("f", f.param()), ("offset", &offset)] };
+        link(rel, media, href(&items, &params.echo, set))
     };
     let (own_media, other, other_media) = match format {
         Format::Json => (media::GEOJSON, Format::Html, media::HTML),
         Format::Html => (media::HTML, Format::Json, media::GEOJSON),
     };
-    let mut links = vec![link(rel::SELF, own_media, format, offset), link(rel::ALTERNATE, other_media, other, offset)];
+    let mut links =
+        vec![page_link(rel::SELF, own_media, format, offset), page_link(rel::ALTERNATE, other_media, other, offset)];
     if offset + page.len() < matching.len() {
-        links.push(link(rel::NEXT, own_media, format, offset + page.len()));
+        links.push(page_link(rel::NEXT, own_media, format, offset + page.len()));
     }
     if offset > 0 {
-        links.push(link(rel::PREV, own_media, format, offset.saturating_sub(limit)));
+        links.push(page_link(rel::PREV, own_media, format, offset.saturating_sub(limit)));
     }
     let features: Vec<Value> = page.iter().map(|a| feature_in(a, params.crs)).collect::<Result<_, _>>()?;
     Ok(match format {
@@ -76,7 +75,7 @@ pub async fn items(
                 .map(|a| {
                     format!(
                         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td><td>{}</td></tr>",
-                        anchor(&format!("{href}/{}?f=html", a.id), &a.id.to_string()),
+                        anchor(&format!("{items}/{}?f=html", a.id), &a.id.to_string()),
                         escape(a.names.en.as_deref().unwrap_or(&a.label)),
                         escape(a.names.kk.as_deref().unwrap_or_default()),
                         a.area_km2,
@@ -99,10 +98,10 @@ pub async fn item(
     id: CollectionId,
     headers: &HeaderMap,
     raw_id: &str,
-    pairs: Vec<(String, String)>,
+    pairs: QueryPairs,
 ) -> Result<Response, ApiError> {
-    let params = ItemsParams::parse(pairs, &["f", "crs"])?;
-    let format = Format::negotiate(params.f.as_deref(), headers).map_err(|e| ApiError::BadParameters(vec![e]))?;
+    let params = pairs.parse(&routes::OGC_ITEM)?;
+    let format = format_of(&params, headers)?;
     let area = catalog::areas_of(state, id)
         .into_iter()
         .find(|a| a.id.to_string() == raw_id)
@@ -141,9 +140,9 @@ fn feature_in(area: &Area, crs: Crs) -> Result<Value, ApiError> {
 /// The requested box as a lon/lat polygon: exact for lon/lat CRSs; for a projected one, its outline
 /// densified (32 points an edge) and converted, which follows the curved image of each edge to well under a
 /// metre at city scale.
-fn bbox_polygon(b: &BboxParam) -> Result<Polygon<f64>, ApiError> {
-    let Some((crs, [x0, y0, x1, y1])) = b.projected else {
-        let l = &b.lon_lat;
+fn bbox_polygon(lon_lat: &Bbox, projected: Option<(Crs, [f64; 4])>) -> Result<Polygon<f64>, ApiError> {
+    let Some((crs, [x0, y0, x1, y1])) = projected else {
+        let l = lon_lat;
         return Ok(Rect::new((l.min_lon, l.min_lat), (l.max_lon, l.max_lat)).to_polygon());
     };
     let steps = 32;

@@ -6,13 +6,13 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::FormatOnly;
 use super::catalog::{self, CollectionId};
-use super::representation::{Format, anchor, cell, escape, html_response, json_response};
+use super::representation::{Format, FormatOnly, anchor, cell, html_response, json_response};
 use super::vocabulary::{ROOT, media, rel};
 use crate::filter::{QUERYABLES, QueryableType};
 use crate::http::ApiError;
 use crate::http::extract::base_url;
+use crate::http::html::escape;
 use crate::state::AppState;
 
 /// The collection named in the path, if it exists.

@@ -6,11 +6,12 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::representation::{Format, anchor, escape, html_response, json_response};
+use super::openapi;
+use super::representation::{Format, FormatOnly, anchor, html_response, json_response};
 use super::vocabulary::{CONFORMANCE, ROOT, media, rel};
-use super::{FormatOnly, openapi};
 use crate::http::ApiError;
 use crate::http::extract::base_url;
+use crate::http::html::escape;
 use crate::state::AppState;
 
 /// `GET /ogc`.

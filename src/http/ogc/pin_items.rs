@@ -2,29 +2,32 @@
 //! (in any supported `bbox-crs`), `datetime`, `category`, `status` and a CQL2 `filter`, in any supported
 //! `crs`, paged by id with `next` and `prev` links.
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::params::ItemsParams;
-use super::representation::{Format, anchor, escape, html_response, properties_table, text_response};
-use super::vocabulary::{PIN_ITEMS_PARAMS, ROOT, media, rel};
-use crate::domain::{FieldError, Pin, PinFilter, PinId};
+use super::representation::{Format, anchor, format_of, html_response, properties_table, text_response, with_crs};
+use super::vocabulary::{ROOT, media, rel};
+use crate::domain::{FieldError, Pin, PinId};
 use crate::http::ApiError;
-use crate::http::extract::{base_url, cql2_filter};
-use crate::http::pins::rendered_pins;
+use crate::http::collection::FeatureCollection;
+use crate::http::extract::{QueryPairs, base_url};
+use crate::http::html::escape;
+use crate::http::response::{href, link};
 use crate::index::PageFrom;
+use crate::params::routes;
 use crate::selection::Selection;
 use crate::spatial::{Crs, pin_feature};
 use crate::state::AppState;
 
 /// `GET /ogc/collections/pins/items`.
-pub async fn items(state: &AppState, headers: &HeaderMap, pairs: Vec<(String, String)>) -> Result<Response, ApiError> {
-    let params = ItemsParams::parse(pairs, PIN_ITEMS_PARAMS)?;
-    let format = Format::negotiate(params.f.as_deref(), headers).map_err(|e| ApiError::BadParameters(vec![e]))?;
-    let selection = selection(&params)?;
-    let from = match (params.cursor, params.before) {
+pub async fn items(state: &AppState, headers: &HeaderMap, pairs: QueryPairs) -> Result<Response, ApiError> {
+    let params = pairs.parse(&routes::OGC_PIN_ITEMS)?;
+    let format = format_of(&params, headers)?;
+    let selection = Selection::from_params(&params, None)?;
+    let cursor = params.cursor.map(|c| c.0);
+    let from = match (cursor, params.before) {
         (Some(after), _) => PageFrom::After(after),
         (None, Some(before)) => PageFrom::Before(before),
         (None, None) => PageFrom::Start,
@@ -42,15 +45,12 @@ pub async fn items(state: &AppState, headers: &HeaderMap, pairs: Vec<(String, St
         PageFrom::After(_) => true,
         PageFrom::Start => false,
     };
-    let href = format!("{}{ROOT}/collections/pins/items", base_url(headers));
-    let link = |rel: &str, media: &str, f: Format, page: Option<(&str, PinId)>| {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.extend_pairs(params.echo.iter().filter(|(k, _)| k != "f"));
-        query.append_pair("f", f.param());
-        if let Some((name, id)) = page {
-            query.append_pair(name, &id.to_string());
-        }
-        json!({ "rel": rel, "type": media, "href": format!("{href}?{}", query.finish()) })
+    let items = format!("{}{ROOT}/collections/pins/items", base_url(headers));
+    let page_link = |rel: &str, media: &str, f: Format, page: Option<(&str, PinId)>| {
+        let id = page.map(|(_, id)| id.to_string());
+        let set: Vec<(&str, &str)> =
+            [Some(("f", f.param())), page.map(|(name, _)| name).zip(id.as_deref())].into_iter().flatten().collect();
+        link(rel, media, href(&items, &params.echo, &set))
     };
     let this_page = match from {
         PageFrom::Start => None,
@@ -62,33 +62,28 @@ pub async fn items(state: &AppState, headers: &HeaderMap, pairs: Vec<(String, St
         Format::Html => (media::HTML, Format::Json, media::GEOJSON),
     };
     let mut links = vec![
-        link(rel::SELF, own_media, format, this_page),
-        link(rel::ALTERNATE, other_media, other, this_page),
-        json!({ "rel": rel::COLLECTION, "type": media::JSON, "href": format!("{}{ROOT}/collections/pins", base_url(headers)) }),
+        page_link(rel::SELF, own_media, format, this_page),
+        page_link(rel::ALTERNATE, other_media, other, this_page),
+        link(rel::COLLECTION, media::JSON, format!("{}{ROOT}/collections/pins", base_url(headers))),
     ];
     if let (true, Some(last)) = (has_next, last) {
-        links.push(link(rel::NEXT, own_media, format, Some(("cursor", last))));
+        links.push(page_link(rel::NEXT, own_media, format, Some(("cursor", last))));
     }
     if has_prev {
-        let before = first.or(params.cursor.map(|c| c + 1));
+        let before = first.or(cursor.map(|c| c + 1));
         if let Some(before) = before {
-            links.push(link(rel::PREV, own_media, format, Some(("before", before))));
+            links.push(page_link(rel::PREV, own_media, format, Some(("before", before))));
         }
     }
     match format {
         Format::Json => {
             let features = features_in(state, &page.pins, params.crs).await?;
-            let mut body = String::with_capacity(features.iter().map(|f| f.len() + 1).sum::<usize>() + 512);
-            body.push_str(r#"{"type":"FeatureCollection","timeStamp":"#);
-            body.push_str(&json!(Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).to_string());
+            let mut body = FeatureCollection::with_capacity(features.iter().map(|f| f.len() + 1).sum())
+                .member("timeStamp", &json!(Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
             if let Some(n) = matched {
-                body.push_str(&format!(r#","numberMatched":{n}"#));
+                body = body.member("numberMatched", &json!(n));
             }
-            body.push_str(&format!(r#","numberReturned":{},"features":["#, features.len()));
-            body.push_str(&features.join(","));
-            body.push_str(r#"],"links":"#);
-            body.push_str(&Value::Array(links).to_string());
-            body.push('}');
+            let body = body.features(&features).links(links).finish();
             Ok(with_crs(text_response(body, media::GEOJSON), params.crs))
         }
         Format::Html => Ok(with_crs(html_response("Pins", &pins_table(&page.pins, matched, &links)), params.crs)),
@@ -100,10 +95,10 @@ pub async fn item(
     state: &AppState,
     headers: &HeaderMap,
     raw_id: &str,
-    pairs: Vec<(String, String)>,
+    pairs: QueryPairs,
 ) -> Result<Response, ApiError> {
-    let params = ItemsParams::parse(pairs, &["f", "crs"])?;
-    let format = Format::negotiate(params.f.as_deref(), headers).map_err(|e| ApiError::BadParameters(vec![e]))?;
+    let params = pairs.parse(&routes::OGC_ITEM)?;
+    let format = format_of(&params, headers)?;
     let not_found = || ApiError::NotFound(format!("the collection pins has no feature {raw_id:?}"));
     let id: PinId = raw_id.parse().map_err(|_| not_found())?;
     let pin = state.store.pin(id).await?.ok_or_else(not_found)?;
@@ -128,27 +123,11 @@ pub async fn item(
     })
 }
 
-/// The selection an items request asks for.
-fn selection(params: &ItemsParams) -> Result<Selection, ApiError> {
-    let predicate = params.filter.as_deref().map(|text| cql2_filter(text, params.filter_crs)).transpose()?;
-    Ok(Selection {
-        filter: PinFilter {
-            bbox: params.bbox.map(|b| b.lon_lat),
-            categories: params.categories.clone(),
-            statuses: params.statuses.clone(),
-            created: params.datetime,
-        },
-        area: None,
-        projected_box: params.bbox.and_then(|b| b.projected),
-        predicate,
-    })
-}
-
 /// The features of `pins` as GeoJSON text: from the feature cache in CRS84, rendered afresh otherwise.
 async fn features_in(state: &AppState, pins: &[Pin], crs: Crs) -> Result<Vec<String>, ApiError> {
     if crs == Crs::Crs84 {
         let ids: Vec<PinId> = pins.iter().map(|p| p.id).collect();
-        return Ok(rendered_pins(state, &ids).await?.into_iter().map(|r| r.to_string()).collect());
+        return Ok(state.rendered_pins(&ids).await?.into_iter().map(|r| r.to_string()).collect());
     }
     pins.iter()
         .map(|pin| {
@@ -167,14 +146,6 @@ fn point_in(pin: &Pin, crs: Crs) -> Result<Value, ApiError> {
         )])
     })?;
     Ok(json!({ "type": "Point", "coordinates": [x, y] }))
-}
-
-/// `Content-Crs: <uri>` (OGC API – Features Part 2).
-pub fn with_crs(mut response: Response, crs: Crs) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&format!("<{}>", crs.uri())) {
-        response.headers_mut().insert("content-crs", v);
-    }
-    response
 }
 
 fn pins_table(pins: &[Pin], matched: Option<u64>, links: &[Value]) -> String {

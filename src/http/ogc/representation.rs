@@ -2,11 +2,18 @@
 //! Part 1, "HTML" and "GeoJSON" conformance classes). Also the small HTML toolkit the HTML pages share:
 //! everything that comes from data is escaped here.
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::domain::FieldError;
+use crate::http::ApiError;
+use crate::http::extract::QueryPairs;
+use crate::http::html::escape;
+use crate::params::{Params, routes};
+use crate::spatial::Crs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -40,6 +47,41 @@ impl Format {
     }
 }
 
+/// `Content-Crs: <uri>` (OGC API – Features Part 2).
+pub fn with_crs(mut response: Response, crs: Crs) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&format!("<{}>", crs.uri())) {
+        response.headers_mut().insert("content-crs", v);
+    }
+    response
+}
+
+/// The representation a request asks for, by its `f` parameter or else its `Accept` header.
+///
+/// # Errors
+/// 400 when `f` names an unknown format.
+pub fn format_of(params: &Params, headers: &HeaderMap) -> Result<Format, ApiError> {
+    Format::negotiate(params.f.as_deref(), headers).map_err(|e| ApiError::BadParameters(vec![e]))
+}
+
+/// The only parameter of the metadata documents: `f`. Anything else is refused by name.
+pub struct FormatOnly(Params);
+
+impl FormatOnly {
+    /// # Errors
+    /// 400 when `f` names an unknown format.
+    pub fn format(&self, headers: &HeaderMap) -> Result<Format, ApiError> {
+        format_of(&self.0, headers)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for FormatOnly {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        QueryPairs::from_request_parts(parts, state).await?.parse(&routes::OGC_DOCUMENT).map(Self)
+    }
+}
+
 /// A JSON document with the given media type.
 pub fn json_response(body: &Value, media_type: &'static str) -> Response {
     text_response(body.to_string(), media_type)
@@ -55,22 +97,6 @@ pub fn text_response(body: String, media_type: &'static str) -> Response {
 /// An HTML page.
 pub fn html_response(title: &str, body: &str) -> Response {
     text_response(html_page(title, body), "text/html; charset=utf-8")
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `<a href="…">text</a>`, both escaped.
@@ -139,10 +165,5 @@ mod tests {
         assert_eq!(Format::negotiate(Some("json"), &headers), Ok(Format::Json));
         assert_eq!(Format::negotiate(None, &HeaderMap::new()), Ok(Format::Json));
         assert!(Format::negotiate(Some("xml"), &headers).is_err());
-    }
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(escape(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     }
 }

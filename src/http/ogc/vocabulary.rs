@@ -47,23 +47,3 @@ pub mod media {
 
 /// Where the OGC API lives.
 pub const ROOT: &str = "/ogc";
-
-/// The parameters an items request of the pins collection takes.
-pub const PIN_ITEMS_PARAMS: &[&str] = &[
-    "f",
-    "limit",
-    "bbox",
-    "bbox-crs",
-    "datetime",
-    "crs",
-    "category",
-    "status",
-    "filter",
-    "filter-lang",
-    "filter-crs",
-    "cursor",
-    "before",
-];
-
-/// The parameters an items request of an areas collection takes.
-pub const AREA_ITEMS_PARAMS: &[&str] = &["f", "limit", "bbox", "bbox-crs", "crs", "offset"];

@@ -1,0 +1,70 @@
+//! Which parameters each request takes, in one table, so that a route's allow-list is read in one place and
+//! the same names mean the same thing everywhere.
+
+use super::parse::Route;
+
+/// `GET /api/v1/pins`.
+pub const PINS: Route =
+    Route::new(&["bbox", "category", "status", "datetime", "within", "near", "radius_m", "k", "limit", "cursor"]);
+
+/// `POST /api/v1/pins/search` and `GET /api/v1/areas/{id}/pins`: the listing within an area the request
+/// itself names, so without `within`.
+pub const PINS_IN_AREA: Route =
+    Route::new(&["bbox", "category", "status", "datetime", "near", "radius_m", "k", "limit", "cursor"]);
+
+/// `GET /api/v1/map/pins`: the filters that select pins, with no paging and no distance order.
+pub const MAP_PINS: Route = Route::new(&["bbox", "category", "status", "datetime", "within"]);
+
+/// `GET /api/v1/map/table`: the map's filters, a sort column and offset pages of at most 1,000 (25 by default).
+pub const MAP_TABLE: Route = Route {
+    names: &["bbox", "category", "status", "datetime", "within", "sortby", "offset", "limit"],
+    required: &[],
+    default_limit: 25,
+    max_limit: 1000,
+};
+
+/// Documents that take no parameter (`GET /api/v1/map/config`).
+pub const NONE: Route = Route::new(&[]);
+
+/// `GET /api/v1/areas`.
+pub const AREAS: Route = Route::new(&["kind", "current"]);
+
+/// `GET /api/v1/areas/stats`.
+pub const AREAS_STATS: Route = Route::new(&["kind", "current", "category", "status", "datetime"]);
+
+/// `GET /api/v1/areas/compare`.
+pub const AREAS_COMPARE: Route =
+    Route { names: &["a", "b", "category", "status", "datetime"], required: &["a", "b"], ..Route::new(&[]) };
+
+/// `…/exports/pins.{format}` and `qala export --what pins`.
+pub const EXPORT_PINS: Route =
+    Route::new(&["bbox", "within", "category", "status", "datetime", "filter", "filter-lang", "filter-crs"]);
+
+/// `…/exports/areas.{format}` and `qala export --what areas`.
+pub const EXPORT_AREAS: Route = Route::new(&["kind", "version", "area"]);
+
+/// `GET /ogc/collections/pins/items`.
+pub const OGC_PIN_ITEMS: Route = Route::new(&[
+    "f",
+    "limit",
+    "bbox",
+    "bbox-crs",
+    "datetime",
+    "crs",
+    "category",
+    "status",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+    "cursor",
+    "before",
+]);
+
+/// `GET /ogc/collections/{areas}/items`.
+pub const OGC_AREA_ITEMS: Route = Route::new(&["f", "limit", "bbox", "bbox-crs", "crs", "offset"]);
+
+/// `GET /ogc/collections/{id}/items/{featureId}`.
+pub const OGC_ITEM: Route = Route::new(&["f", "crs"]);
+
+/// The OGC API's metadata documents (landing page, conformance, collections, queryables).
+pub const OGC_DOCUMENT: Route = Route::new(&["f"]);
