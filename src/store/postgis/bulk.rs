@@ -18,10 +18,7 @@ pub(super) async fn insert_pins(pool: &PgPool, records: &[PinRecord]) -> Result<
     let mut tx = pool.begin().await?;
     let count = i64::try_from(records.len()).unwrap_or(i64::MAX);
     let ids: Vec<PinId> =
-        sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('pins', 'id')) FROM generate_series(1, $1)")
-            .bind(count)
-            .fetch_all(&mut *tx)
-            .await?;
+        sqlx::query_scalar(include_str!("sql/reserve_pin_ids.sql")).bind(count).fetch_all(&mut *tx).await?;
     let pins: Vec<(Pin, Option<Contact>)> =
         ids.iter().zip(records).map(|(&id, r)| (r.stored(id, r.created_at), r.pin.contact.clone())).collect();
     write_rows(&mut tx, &pins).await?;
@@ -33,11 +30,7 @@ pub(super) async fn insert_pins(pool: &PgPool, records: &[PinRecord]) -> Result<
 pub(super) async fn import_pins(pool: &PgPool, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
     write_rows(&mut tx, pins).await?;
-    sqlx::query(
-        "SELECT setval(pg_get_serial_sequence('pins', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM pins), false)",
-    )
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(include_str!("sql/move_pin_id_sequence.sql")).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -64,25 +57,19 @@ async fn write_rows(tx: &mut Transaction<'_, Postgres>, pins: &[(Pin, Option<Con
             contacts.push(c.expose());
         }
     }
-    sqlx::query(
-        "INSERT INTO pins (id, geom, category, status, description, created_at, updated_at)
-         SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326), category, status, description, created_at, updated_at
-         FROM UNNEST($1::bigint[], $2::float8[], $3::float8[], $4::text[], $5::text[], $6::text[],
-                     $7::timestamptz[], $8::timestamptz[])
-              AS t(id, lon, lat, category, status, description, created_at, updated_at)",
-    )
-    .bind(&ids)
-    .bind(&lons)
-    .bind(&lats)
-    .bind(&categories)
-    .bind(&statuses)
-    .bind(&descriptions)
-    .bind(&created)
-    .bind(&updated)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(include_str!("sql/insert_pins_bulk.sql"))
+        .bind(&ids)
+        .bind(&lons)
+        .bind(&lats)
+        .bind(&categories)
+        .bind(&statuses)
+        .bind(&descriptions)
+        .bind(&created)
+        .bind(&updated)
+        .execute(&mut **tx)
+        .await?;
     if !contact_ids.is_empty() {
-        sqlx::query("INSERT INTO pin_contacts (pin_id, contact) SELECT * FROM UNNEST($1::bigint[], $2::text[])")
+        sqlx::query(include_str!("sql/insert_contacts_bulk.sql"))
             .bind(&contact_ids)
             .bind(&contacts)
             .execute(&mut **tx)
