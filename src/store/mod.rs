@@ -129,6 +129,23 @@ pub(crate) fn status(s: &str) -> Result<crate::domain::Status, StoreError> {
     s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
 }
 
+/// A stored area kind, checked.
+pub(crate) fn area_kind(s: &str) -> Result<crate::domain::AreaKind, StoreError> {
+    s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+}
+
+/// A new area as stored under `id` in `version` (both stores answer an import with this).
+pub(crate) fn stored_area(id: crate::domain::AreaId, version: &AreaVersion, new: &crate::domain::NewArea) -> Area {
+    Area {
+        id,
+        version: version.clone(),
+        names: new.names.clone(),
+        label: new.label.clone(),
+        area_km2: new.area_km2,
+        geometry: new.geometry.clone(),
+    }
+}
+
 /// Orders `pins` as `ids` (stores return rows in any order).
 pub(crate) fn in_id_order(ids: &[PinId], pins: Vec<Pin>) -> Vec<Pin> {
     let mut by_id: std::collections::HashMap<PinId, Pin> = pins.into_iter().map(|p| (p.id, p)).collect();

@@ -8,9 +8,9 @@ use sqlx::sqlite::SqlitePool;
 use sqlx::{Sqlite, Transaction};
 
 use super::{format_time, now, parse_time};
-use crate::domain::{Area, AreaNames, AreaVersion, NewAreaVersion, UnknownValue, VersionId};
+use crate::domain::{Area, AreaNames, AreaVersion, NewAreaVersion, VersionId};
 use crate::spatial::gpkg_blob::{gpkg_to_multipolygon, multipolygon_to_gpkg};
-use crate::store::StoreError;
+use crate::store::{StoreError, area_kind, stored_area};
 
 /// `id, kind, number, label, source_file, created_at, current`, as every version statement returns them.
 type VersionRow = (i64, String, i32, String, String, String, bool);
@@ -18,7 +18,7 @@ type VersionRow = (i64, String, i32, String, String, String, bool);
 fn version(r: VersionRow) -> Result<AreaVersion, StoreError> {
     Ok(AreaVersion {
         id: r.0,
-        kind: r.1.parse().map_err(|e: UnknownValue| StoreError::Corrupt(e.0))?,
+        kind: area_kind(&r.1)?,
         number: r.2,
         label: r.3,
         source_file: r.4,
@@ -61,14 +61,7 @@ pub(super) async fn insert_version(
             .bind(blob)
             .fetch_one(&mut *tx)
             .await?;
-        areas.push(Area {
-            id,
-            version: version.clone(),
-            names: area.names.clone(),
-            label: area.label.clone(),
-            area_km2: area.area_km2,
-            geometry: area.geometry.clone(),
-        });
+        areas.push(stored_area(id, &version, area));
     }
     tx.commit().await?;
     Ok((version, areas))

@@ -13,7 +13,7 @@ pub(super) type PinRow = (i64, Vec<u8>, String, String, String, String, String);
 
 /// A `pins` row as a checked domain pin.
 pub(super) fn decode((id, geom, cat, st, description, created, updated): PinRow) -> Result<Pin, StoreError> {
-    let (lon, lat) = gpkg_to_point(&geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))?;
+    let (lon, lat) = point(id, &geom)?;
     Ok(Pin {
         id,
         lon,
@@ -25,6 +25,12 @@ pub(super) fn decode((id, geom, cat, st, description, created, updated): PinRow)
         updated_at: parse_time(&updated)?,
     })
 }
+
+/// A pin's stored geometry blob as lon/lat, naming the pin when the blob is not a point.
+fn point(id: PinId, geom: &[u8]) -> Result<(f64, f64), StoreError> {
+    gpkg_to_point(geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))
+}
+
 /// `fid, geom, category, status, created_at`.
 type LocationRow = (i64, Vec<u8>, String, String, String);
 
@@ -72,7 +78,7 @@ pub(super) async fn locations(readers: &SqlitePool) -> Result<Vec<PinLocation>, 
     let rows: Vec<LocationRow> = sqlx::query_as(include_str!("sql/pin_locations.sql")).fetch_all(readers).await?;
     rows.into_iter()
         .map(|(id, geom, cat, st, created)| {
-            let (lon, lat) = gpkg_to_point(&geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))?;
+            let (lon, lat) = point(id, &geom)?;
             Ok(PinLocation {
                 id,
                 lon,

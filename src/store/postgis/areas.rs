@@ -5,7 +5,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 use super::rows::{AreaRow, VersionRow};
 use crate::domain::{Area, AreaVersion, NewAreaVersion, VersionId};
 use crate::spatial::wkb_codec::multipolygon_to_wkb;
-use crate::store::StoreError;
+use crate::store::{StoreError, stored_area};
 
 pub(super) async fn insert_version(
     pool: &PgPool,
@@ -41,14 +41,7 @@ pub(super) async fn insert_version(
             .bind(wkb)
             .fetch_one(&mut *tx)
             .await?;
-        areas.push(Area {
-            id,
-            version: version.clone(),
-            names: area.names.clone(),
-            label: area.label.clone(),
-            area_km2: area.area_km2,
-            geometry: area.geometry.clone(),
-        });
+        areas.push(stored_area(id, &version, area));
     }
     tx.commit().await?;
     Ok((version, areas))
