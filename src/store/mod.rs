@@ -3,6 +3,13 @@
 //! The store is the record: a write is acknowledged only after it commits, and the index is rebuilt from
 //! [`Store::pin_locations`] at start. Handlers depend on `dyn Store`, never on sqlx types, so PostGIS and the
 //! embedded store are interchangeable.
+//!
+//! SQL: each store keeps its statements in `sql/*.sql` beside it (`postgis/sql/`, `gpkg/sql/`), one statement
+//! per file named for what it does, compiled in with `include_str!`, with a comment in the file where a
+//! statement needs a why. Every value is bound, never formatted into the text. What stays in Rust is named in
+//! each store's module doc (only a few PRAGMAs, in the GeoPackage store). The two stores speak different
+//! dialects and geometry encodings, so each has its own files; what they share in Rust (checked decoding of
+//! stored names, the answer to an import, id ordering) is here.
 
 mod error;
 pub mod gpkg;

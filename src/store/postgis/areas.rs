@@ -1,4 +1,8 @@
 //! Areas and their versions in PostGIS. Geometry crosses the wire as WKB, so it comes back bit for bit.
+//!
+//! Importing and activating both lock `area_versions` first (`sql/lock_area_versions.sql`): another process
+//! (`qala areas import` beside a running service) may write versions too, and the next version number and
+//! the single current version of a kind must not race between them.
 
 use sqlx::{PgPool, Postgres, Transaction};
 

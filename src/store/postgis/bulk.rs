@@ -1,5 +1,6 @@
-//! Many pins in one statement: `UNNEST` over column arrays, one round trip per batch instead of one per row.
-//! Used by seeding ([`crate::store::Store::insert_pins`]) and by `qala store copy` (which keeps ids).
+//! Many pins in one statement: `UNNEST` over column arrays (`sql/insert_pins_bulk.sql`), one round trip per
+//! batch instead of one per row, every value still a bound parameter. Used by seeding
+//! ([`crate::store::Store::insert_pins`]) and by `qala store copy` (which keeps ids).
 //!
 //! New ids are drawn from the identity sequence first (`nextval` over `generate_series`), so each row's id is
 //! known before the insert and contacts can be written in the same transaction without relying on the order

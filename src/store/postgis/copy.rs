@@ -1,5 +1,5 @@
 //! Bulk export and import for `qala store copy`, keeping ids; identity sequences are moved past the copied
-//! ids so new rows never collide.
+//! ids so new rows never collide. Pins are imported by `bulk.rs`, which writes many rows per statement.
 
 use sqlx::PgPool;
 

@@ -1,4 +1,8 @@
 //! Row types as PostgreSQL returns them, and their checked conversion into domain types.
+//!
+//! Rows are decoded by column name (`sqlx::FromRow`), so the column lists in `sql/*.sql` and these structs
+//! meet by name, not by position. Stored text (category, status, kind) is checked, since another writer may
+//! have put anything there.
 
 use chrono::{DateTime, Utc};
 
