@@ -1,10 +1,10 @@
 //! Many pins in one statement: `UNNEST` over column arrays (`sql/insert_pins_bulk.sql`), one round trip per
 //! batch instead of one per row, every value still a bound parameter. Used by seeding
-//! ([`crate::store::Store::insert_pins`]) and by `qala store copy` (which keeps ids).
+//! ([`crate::store::Store::insert_pins`]) and by `qala store copy` (`copy.rs`, which keeps ids).
 //!
-//! New ids are drawn from the identity sequence first (`nextval` over `generate_series`), so each row's id is
-//! known before the insert and contacts can be written in the same transaction without relying on the order
-//! of `RETURNING`.
+//! For seeding, new ids are drawn from the identity sequence first (`nextval` over `generate_series`), so
+//! each row's id is known before the insert and contacts can be written in the same transaction without
+//! relying on the order of `RETURNING`.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -27,16 +27,11 @@ pub(super) async fn insert_pins(pool: &PgPool, records: &[PinRecord]) -> Result<
     Ok(pins.into_iter().map(|(p, _)| p).collect())
 }
 
-/// Inserts pins with their ids as given (a copy), then moves the sequence past the largest id.
-pub(super) async fn import_pins(pool: &PgPool, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
-    write_rows(&mut tx, pins).await?;
-    sqlx::query(include_str!("sql/move_pin_id_sequence.sql")).execute(&mut *tx).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn write_rows(tx: &mut Transaction<'_, Postgres>, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+/// Writes pins with their ids as given, and their contacts, in two statements inside `tx`.
+pub(super) async fn write_rows(
+    tx: &mut Transaction<'_, Postgres>,
+    pins: &[(Pin, Option<Contact>)],
+) -> Result<(), StoreError> {
     let n = pins.len();
     let (mut ids, mut lons, mut lats) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut categories, mut statuses, mut descriptions) =

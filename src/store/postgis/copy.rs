@@ -1,8 +1,9 @@
 //! Bulk export and import for `qala store copy`, keeping ids; identity sequences are moved past the copied
-//! ids so new rows never collide. Pins are imported by `bulk.rs`, which writes many rows per statement.
+//! ids so new rows never collide. Pins go in through `bulk.rs`, many rows per statement.
 
 use sqlx::PgPool;
 
+use super::bulk;
 use super::rows::PinRow;
 use crate::domain::{Area, AreaVersion, Contact, Pin, PinId};
 use crate::spatial::wkb_codec::multipolygon_to_wkb;
@@ -29,6 +30,15 @@ pub(super) async fn export_pins(
         .fetch_all(pool)
         .await?;
     rows.into_iter().map(|r| Ok((Pin::try_from(r.pin)?, r.contact.map(Contact::new_unchecked)))).collect()
+}
+
+/// Inserts pins with their ids as given (a copy), then moves the sequence past the largest id.
+pub(super) async fn import_pins(pool: &PgPool, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    bulk::write_rows(&mut tx, pins).await?;
+    sqlx::query(include_str!("sql/move_pin_id_sequence.sql")).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub(super) async fn import_area_version(

@@ -5,8 +5,8 @@
 //! are opened and committed through sqlx (`begin`, `commit`), so `BEGIN`/`COMMIT` appear nowhere either.
 //!
 //! Pins are read and written here; areas and their versions (with the lock that orders imports) in
-//! `areas.rs`; many pins per statement (seeding, copy) in `bulk.rs`; the rest of `qala store copy` in
-//! `copy.rs`; rows as PostgreSQL returns them, decoded by column name, in `rows.rs`.
+//! `areas.rs`; many pins per statement (seeding, copy) in `bulk.rs`; `qala store copy` in `copy.rs`; rows
+//! as PostgreSQL returns them, decoded by column name, in `rows.rs`.
 
 mod areas;
 mod bulk;
@@ -150,7 +150,7 @@ impl Store for PostgisStore {
     }
 
     async fn import_pins(&self, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
-        bulk::import_pins(&self.pool, pins).await
+        copy::import_pins(&self.pool, pins).await
     }
 
     async fn import_area_version(&self, version: &AreaVersion, areas: &[Area]) -> Result<(), StoreError> {
