@@ -3,6 +3,13 @@
 //! The store is the record: a write is acknowledged only after it commits, and the index is rebuilt from
 //! [`Store::pin_locations`] at start. Handlers depend on `dyn Store`, never on sqlx types, so PostGIS and the
 //! embedded store are interchangeable.
+//!
+//! SQL: each store keeps its statements in `sql/*.sql` beside it (`postgis/sql/`, `gpkg/sql/`), one statement
+//! per file named for what it does, compiled in with `include_str!`, with a comment in the file where a
+//! statement needs a why. Every value is bound, never formatted into the text. What stays in Rust is named in
+//! each store's module doc (only a few PRAGMAs, in the GeoPackage store). The two stores speak different
+//! dialects and geometry encodings, so each has its own files; what they share in Rust (checked decoding of
+//! stored names, the answer to an import, id ordering) is here.
 
 mod error;
 pub mod gpkg;
@@ -127,6 +134,23 @@ pub(crate) fn category(s: &str) -> Result<crate::domain::Category, StoreError> {
 /// A stored status, checked.
 pub(crate) fn status(s: &str) -> Result<crate::domain::Status, StoreError> {
     s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+}
+
+/// A stored area kind, checked.
+pub(crate) fn area_kind(s: &str) -> Result<crate::domain::AreaKind, StoreError> {
+    s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+}
+
+/// A new area as stored under `id` in `version` (both stores answer an import with this).
+pub(crate) fn stored_area(id: crate::domain::AreaId, version: &AreaVersion, new: &crate::domain::NewArea) -> Area {
+    Area {
+        id,
+        version: version.clone(),
+        names: new.names.clone(),
+        label: new.label.clone(),
+        area_km2: new.area_km2,
+        geometry: new.geometry.clone(),
+    }
 }
 
 /// Orders `pins` as `ids` (stores return rows in any order).

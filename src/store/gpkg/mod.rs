@@ -7,6 +7,14 @@
 //! requests wait rather than fail with "database is locked") and several readers, which WAL never blocks.
 //! Another process (`qala areas import`) may write too: `busy_timeout` makes each side wait its turn, and a
 //! wait that runs out becomes a `503` with `Retry-After`, never a 500.
+//!
+//! SQL: every statement is a file in `sql/` beside this one, one statement per file, loaded with
+//! `include_str!`, every value bound. Only PRAGMAs stay in Rust, all in `open.rs`: reading `application_id`
+//! when a file is inspected, setting `application_id` and `user_version` on a new file (a PRAGMA takes no
+//! bound parameter, so the two numbers are formatted in from constants there, never from input) and one
+//! `wal_checkpoint`. Transactions are opened and committed through sqlx (`begin`, `commit`). SQLite has no
+//! spatial functions here: geometry is encoded and decoded in Rust (`spatial::gpkg_blob`), and times are
+//! ISO 8601 text (below).
 
 mod areas;
 mod copy;
@@ -55,7 +63,7 @@ impl Store for GpkgStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.readers).await?;
+        sqlx::query(include_str!("sql/ping.sql")).execute(&self.readers).await?;
         Ok(())
     }
 

@@ -1,5 +1,9 @@
 //! Opening the GeoPackage: refuse anything that is not a qala store before touching it, create a new one
 //! when the file does not exist.
+//!
+//! The store's only SQL in Rust is here, all PRAGMAs (they take no bound parameters): `application_id` read
+//! on inspection, `application_id` and `user_version` set on a new file from the constants below, and one
+//! `wal_checkpoint`. The check for qala's tables is `sql/count_qala_tables.sql`.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -80,12 +84,10 @@ async fn inspect(path: &Path) -> Result<(), String> {
     if app_id != GPKG_APPLICATION_ID {
         return Err(format!("not a GeoPackage (SQLite application_id is {app_id:#x}, not 'GPKG')"));
     }
-    let ours: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('_sqlx_migrations', 'pins', 'areas')",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .map_err(|e| e.to_string())?;
+    let ours: i64 = sqlx::query_scalar(include_str!("sql/count_qala_tables.sql"))
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| e.to_string())?;
     conn.close().await.map_err(|e| e.to_string())?;
     if ours != 3 {
         return Err("a GeoPackage, but not a qala store (it has other layers and no qala schema)".into());

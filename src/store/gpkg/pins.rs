@@ -1,4 +1,5 @@
-//! Pins in the GeoPackage `pins` feature table; contacts in the unregistered `pin_contacts` table.
+//! Pins in the GeoPackage `pins` feature table; contacts in the unregistered `pin_contacts` table, so no GIS
+//! layer or export shows them. Rows are positional tuples, each alias naming its columns.
 
 use sqlx::sqlite::SqlitePool;
 
@@ -12,7 +13,7 @@ pub(super) type PinRow = (i64, Vec<u8>, String, String, String, String, String);
 
 /// A `pins` row as a checked domain pin.
 pub(super) fn decode((id, geom, cat, st, description, created, updated): PinRow) -> Result<Pin, StoreError> {
-    let (lon, lat) = gpkg_to_point(&geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))?;
+    let (lon, lat) = point(id, &geom)?;
     Ok(Pin {
         id,
         lon,
@@ -24,6 +25,13 @@ pub(super) fn decode((id, geom, cat, st, description, created, updated): PinRow)
         updated_at: parse_time(&updated)?,
     })
 }
+
+/// A pin's stored geometry blob as lon/lat, naming the pin when the blob is not a point.
+fn point(id: PinId, geom: &[u8]) -> Result<(f64, f64), StoreError> {
+    gpkg_to_point(geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))
+}
+
+/// `fid, geom, category, status, created_at`.
 type LocationRow = (i64, Vec<u8>, String, String, String);
 
 /// Inserts many pins in one transaction (one WAL sync for all of them) and returns them once committed.
@@ -33,20 +41,17 @@ pub(super) async fn insert_many(writer: &SqlitePool, records: &[PinRecord]) -> R
     for r in records {
         let blob = point_to_gpkg(r.pin.lon, r.pin.lat).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let created = format_time(r.created_at);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO pins (geom, category, status, description, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING fid",
-        )
-        .bind(blob)
-        .bind(r.pin.category.as_str())
-        .bind(r.status.as_str())
-        .bind(&r.pin.description)
-        .bind(&created)
-        .bind(&created)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id: i64 = sqlx::query_scalar(include_str!("sql/insert_pin.sql"))
+            .bind(blob)
+            .bind(r.pin.category.as_str())
+            .bind(r.status.as_str())
+            .bind(&r.pin.description)
+            .bind(&created)
+            .bind(&created)
+            .fetch_one(&mut *tx)
+            .await?;
         if let Some(contact) = &r.pin.contact {
-            sqlx::query("INSERT INTO pin_contacts (pin_id, contact) VALUES (?, ?)")
+            sqlx::query(include_str!("sql/insert_contact.sql"))
                 .bind(id)
                 .bind(contact.expose())
                 .execute(&mut *tx)
@@ -64,23 +69,16 @@ pub(super) async fn by_ids(readers: &SqlitePool, ids: &[PinId]) -> Result<Vec<Pi
         return Ok(Vec::new());
     }
     let list = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let rows: Vec<PinRow> = sqlx::query_as(
-        "SELECT fid, geom, category, status, description, created_at, updated_at
-         FROM pins WHERE fid IN (SELECT value FROM json_each(?))",
-    )
-    .bind(list)
-    .fetch_all(readers)
-    .await?;
+    let rows: Vec<PinRow> = sqlx::query_as(include_str!("sql/pins_by_ids.sql")).bind(list).fetch_all(readers).await?;
     let pins = rows.into_iter().map(decode).collect::<Result<Vec<_>, StoreError>>()?;
     Ok(in_id_order(ids, pins))
 }
 
 pub(super) async fn locations(readers: &SqlitePool) -> Result<Vec<PinLocation>, StoreError> {
-    let rows: Vec<LocationRow> =
-        sqlx::query_as("SELECT fid, geom, category, status, created_at FROM pins").fetch_all(readers).await?;
+    let rows: Vec<LocationRow> = sqlx::query_as(include_str!("sql/pin_locations.sql")).fetch_all(readers).await?;
     rows.into_iter()
         .map(|(id, geom, cat, st, created)| {
-            let (lon, lat) = gpkg_to_point(&geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))?;
+            let (lon, lat) = point(id, &geom)?;
             Ok(PinLocation {
                 id,
                 lon,

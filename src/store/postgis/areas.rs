@@ -1,19 +1,22 @@
 //! Areas and their versions in PostGIS. Geometry crosses the wire as WKB, so it comes back bit for bit.
+//!
+//! Importing and activating both lock `area_versions` first (`sql/lock_area_versions.sql`): another process
+//! (`qala areas import` beside a running service) may write versions too, and the next version number and
+//! the single current version of a kind must not race between them.
 
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::rows::{AreaRow, VersionRow};
 use crate::domain::{Area, AreaVersion, NewAreaVersion, VersionId};
 use crate::spatial::wkb_codec::multipolygon_to_wkb;
-use crate::store::StoreError;
+use crate::store::{StoreError, stored_area};
 
 pub(super) async fn insert_version(
     pool: &PgPool,
     new: &NewAreaVersion,
 ) -> Result<(AreaVersion, Vec<Area>), StoreError> {
     let mut tx = pool.begin().await?;
-    // Serialise imports so that version numbers and the single current version never race.
-    sqlx::query("LOCK TABLE area_versions IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+    sqlx::query(include_str!("sql/lock_area_versions.sql")).execute(&mut *tx).await?;
     let (number, has_current): (i32, bool) =
         sqlx::query_as(include_str!("sql/next_version_number.sql")).bind(new.kind.as_str()).fetch_one(&mut *tx).await?;
     let current = new.activate || !has_current;
@@ -42,14 +45,7 @@ pub(super) async fn insert_version(
             .bind(wkb)
             .fetch_one(&mut *tx)
             .await?;
-        areas.push(Area {
-            id,
-            version: version.clone(),
-            names: area.names.clone(),
-            label: area.label.clone(),
-            area_km2: area.area_km2,
-            geometry: area.geometry.clone(),
-        });
+        areas.push(stored_area(id, &version, area));
     }
     tx.commit().await?;
     Ok((version, areas))
@@ -57,27 +53,18 @@ pub(super) async fn insert_version(
 
 pub(super) async fn activate(pool: &PgPool, id: VersionId) -> Result<Option<AreaVersion>, StoreError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("LOCK TABLE area_versions IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+    sqlx::query(include_str!("sql/lock_area_versions.sql")).execute(&mut *tx).await?;
     let kind: Option<String> =
-        sqlx::query_scalar("SELECT kind FROM area_versions WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+        sqlx::query_scalar(include_str!("sql/version_kind.sql")).bind(id).fetch_optional(&mut *tx).await?;
     let Some(kind) = kind else { return Ok(None) };
     clear_current(&mut tx, &kind).await?;
-    let row: VersionRow = sqlx::query_as(
-        "UPDATE area_versions SET current = true WHERE id = $1
-         RETURNING id, kind, number, label, source_file, created_at, current",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let row: VersionRow = sqlx::query_as(include_str!("sql/activate_version.sql")).bind(id).fetch_one(&mut *tx).await?;
     tx.commit().await?;
     Ok(Some(row.try_into()?))
 }
 
 async fn clear_current(tx: &mut Transaction<'_, Postgres>, kind: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE area_versions SET current = false WHERE kind = $1 AND current")
-        .bind(kind)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(include_str!("sql/clear_current_version.sql")).bind(kind).execute(&mut **tx).await?;
     Ok(())
 }
 

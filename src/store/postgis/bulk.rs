@@ -1,9 +1,10 @@
-//! Many pins in one statement: `UNNEST` over column arrays, one round trip per batch instead of one per row.
-//! Used by seeding ([`crate::store::Store::insert_pins`]) and by `qala store copy` (which keeps ids).
+//! Many pins in one statement: `UNNEST` over column arrays (`sql/insert_pins_bulk.sql`), one round trip per
+//! batch instead of one per row, every value still a bound parameter. Used by seeding
+//! ([`crate::store::Store::insert_pins`]) and by `qala store copy` (`copy.rs`, which keeps ids).
 //!
-//! New ids are drawn from the identity sequence first (`nextval` over `generate_series`), so each row's id is
-//! known before the insert and contacts can be written in the same transaction without relying on the order
-//! of `RETURNING`.
+//! For seeding, new ids are drawn from the identity sequence first (`nextval` over `generate_series`), so
+//! each row's id is known before the insert and contacts can be written in the same transaction without
+//! relying on the order of `RETURNING`.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -18,10 +19,7 @@ pub(super) async fn insert_pins(pool: &PgPool, records: &[PinRecord]) -> Result<
     let mut tx = pool.begin().await?;
     let count = i64::try_from(records.len()).unwrap_or(i64::MAX);
     let ids: Vec<PinId> =
-        sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('pins', 'id')) FROM generate_series(1, $1)")
-            .bind(count)
-            .fetch_all(&mut *tx)
-            .await?;
+        sqlx::query_scalar(include_str!("sql/reserve_pin_ids.sql")).bind(count).fetch_all(&mut *tx).await?;
     let pins: Vec<(Pin, Option<Contact>)> =
         ids.iter().zip(records).map(|(&id, r)| (r.stored(id, r.created_at), r.pin.contact.clone())).collect();
     write_rows(&mut tx, &pins).await?;
@@ -29,20 +27,11 @@ pub(super) async fn insert_pins(pool: &PgPool, records: &[PinRecord]) -> Result<
     Ok(pins.into_iter().map(|(p, _)| p).collect())
 }
 
-/// Inserts pins with their ids as given (a copy), then moves the sequence past the largest id.
-pub(super) async fn import_pins(pool: &PgPool, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
-    write_rows(&mut tx, pins).await?;
-    sqlx::query(
-        "SELECT setval(pg_get_serial_sequence('pins', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM pins), false)",
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn write_rows(tx: &mut Transaction<'_, Postgres>, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+/// Writes pins with their ids as given, and their contacts, in two statements inside `tx`.
+pub(super) async fn write_rows(
+    tx: &mut Transaction<'_, Postgres>,
+    pins: &[(Pin, Option<Contact>)],
+) -> Result<(), StoreError> {
     let n = pins.len();
     let (mut ids, mut lons, mut lats) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut categories, mut statuses, mut descriptions) =
@@ -64,25 +53,19 @@ async fn write_rows(tx: &mut Transaction<'_, Postgres>, pins: &[(Pin, Option<Con
             contacts.push(c.expose());
         }
     }
-    sqlx::query(
-        "INSERT INTO pins (id, geom, category, status, description, created_at, updated_at)
-         SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326), category, status, description, created_at, updated_at
-         FROM UNNEST($1::bigint[], $2::float8[], $3::float8[], $4::text[], $5::text[], $6::text[],
-                     $7::timestamptz[], $8::timestamptz[])
-              AS t(id, lon, lat, category, status, description, created_at, updated_at)",
-    )
-    .bind(&ids)
-    .bind(&lons)
-    .bind(&lats)
-    .bind(&categories)
-    .bind(&statuses)
-    .bind(&descriptions)
-    .bind(&created)
-    .bind(&updated)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(include_str!("sql/insert_pins_bulk.sql"))
+        .bind(&ids)
+        .bind(&lons)
+        .bind(&lats)
+        .bind(&categories)
+        .bind(&statuses)
+        .bind(&descriptions)
+        .bind(&created)
+        .bind(&updated)
+        .execute(&mut **tx)
+        .await?;
     if !contact_ids.is_empty() {
-        sqlx::query("INSERT INTO pin_contacts (pin_id, contact) SELECT * FROM UNNEST($1::bigint[], $2::text[])")
+        sqlx::query(include_str!("sql/insert_contacts_bulk.sql"))
             .bind(&contact_ids)
             .bind(&contacts)
             .execute(&mut **tx)

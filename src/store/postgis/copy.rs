@@ -1,17 +1,16 @@
 //! Bulk export and import for `qala store copy`, keeping ids; identity sequences are moved past the copied
-//! ids so new rows never collide.
+//! ids so new rows never collide. Pins go in through `bulk.rs`, many rows per statement.
 
 use sqlx::PgPool;
 
+use super::bulk;
 use super::rows::PinRow;
 use crate::domain::{Area, AreaVersion, Contact, Pin, PinId};
 use crate::spatial::wkb_codec::multipolygon_to_wkb;
 use crate::store::StoreError;
 
 pub(super) async fn is_empty(pool: &PgPool) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM pins) AND NOT EXISTS (SELECT 1 FROM area_versions)")
-        .fetch_one(pool)
-        .await?)
+    Ok(sqlx::query_scalar(include_str!("sql/is_empty.sql")).fetch_one(pool).await?)
 }
 
 pub(super) async fn export_pins(
@@ -25,17 +24,21 @@ pub(super) async fn export_pins(
         pin: PinRow,
         contact: Option<String>,
     }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT p.id, ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, p.category, p.status, p.description,
-                p.created_at, p.updated_at, c.contact
-         FROM pins p LEFT JOIN pin_contacts c ON c.pin_id = p.id
-         WHERE p.id > $1 ORDER BY p.id LIMIT $2",
-    )
-    .bind(after)
-    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<Row> = sqlx::query_as(include_str!("sql/export_pins.sql"))
+        .bind(after)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(pool)
+        .await?;
     rows.into_iter().map(|r| Ok((Pin::try_from(r.pin)?, r.contact.map(Contact::new_unchecked)))).collect()
+}
+
+/// Inserts pins with their ids as given (a copy), then moves the sequence past the largest id.
+pub(super) async fn import_pins(pool: &PgPool, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    bulk::write_rows(&mut tx, pins).await?;
+    sqlx::query(include_str!("sql/move_pin_id_sequence.sql")).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub(super) async fn import_area_version(
@@ -44,43 +47,31 @@ pub(super) async fn import_area_version(
     areas: &[Area],
 ) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO area_versions (id, kind, number, label, source_file, created_at, current)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(version.id)
-    .bind(version.kind.as_str())
-    .bind(version.number)
-    .bind(&version.label)
-    .bind(&version.source_file)
-    .bind(version.created_at)
-    .bind(version.current)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(include_str!("sql/import_version.sql"))
+        .bind(version.id)
+        .bind(version.kind.as_str())
+        .bind(version.number)
+        .bind(&version.label)
+        .bind(&version.source_file)
+        .bind(version.created_at)
+        .bind(version.current)
+        .execute(&mut *tx)
+        .await?;
     for area in areas {
         let wkb = multipolygon_to_wkb(&area.geometry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO areas (id, version_id, name_kk, name_ru, name_en, label, area_km2, geom)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, ST_Multi(ST_GeomFromWKB($8, 4326)))",
-        )
-        .bind(area.id)
-        .bind(version.id)
-        .bind(&area.names.kk)
-        .bind(&area.names.ru)
-        .bind(&area.names.en)
-        .bind(&area.label)
-        .bind(area.area_km2)
-        .bind(wkb)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(include_str!("sql/import_area.sql"))
+            .bind(area.id)
+            .bind(version.id)
+            .bind(&area.names.kk)
+            .bind(&area.names.ru)
+            .bind(&area.names.en)
+            .bind(&area.label)
+            .bind(area.area_km2)
+            .bind(wkb)
+            .execute(&mut *tx)
+            .await?;
     }
-    for (table, column) in [("area_versions", "id"), ("areas", "id")] {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), (SELECT COALESCE(max({column}), 0) + 1 FROM {table}), false)"
-        )))
-        .execute(&mut *tx)
-        .await?;
-    }
+    sqlx::query(include_str!("sql/move_area_id_sequences.sql")).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,6 +1,12 @@
 //! The PostGIS store of record, through sqlx with runtime queries (the crate builds with no database).
 //!
-//! SQL lives in `sql/*.sql` beside this file; every value is bound, never formatted into the text.
+//! Every statement of this store is a file in `sql/` beside this one, one statement per file, loaded with
+//! `include_str!`; no SQL text is written or built in the Rust code, and every value is bound. Transactions
+//! are opened and committed through sqlx (`begin`, `commit`), so `BEGIN`/`COMMIT` appear nowhere either.
+//!
+//! Pins are read and written here; areas and their versions (with the lock that orders imports) in
+//! `areas.rs`; many pins per statement (seeding, copy) in `bulk.rs`; `qala store copy` in `copy.rs`; rows
+//! as PostgreSQL returns them, decoded by column name, in `rows.rs`.
 
 mod areas;
 mod bulk;
@@ -64,7 +70,7 @@ impl Store for PostgisStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query(include_str!("sql/ping.sql")).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -144,7 +150,7 @@ impl Store for PostgisStore {
     }
 
     async fn import_pins(&self, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
-        bulk::import_pins(&self.pool, pins).await
+        copy::import_pins(&self.pool, pins).await
     }
 
     async fn import_area_version(&self, version: &AreaVersion, areas: &[Area]) -> Result<(), StoreError> {

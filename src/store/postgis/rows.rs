@@ -1,10 +1,14 @@
 //! Row types as PostgreSQL returns them, and their checked conversion into domain types.
+//!
+//! Rows are decoded by column name (`sqlx::FromRow`), so the column lists in `sql/*.sql` and these structs
+//! meet by name, not by position. Stored text (category, status, kind) is checked, since another writer may
+//! have put anything there.
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Area, AreaNames, AreaVersion, Pin, PinLocation, UnknownValue};
+use crate::domain::{Area, AreaNames, AreaVersion, Pin, PinLocation};
 use crate::spatial::wkb_codec::multipolygon_from_wkb;
-use crate::store::{StoreError, category, status};
+use crate::store::{StoreError, area_kind, category, status};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct PinRow {
@@ -92,7 +96,7 @@ impl TryFrom<VersionRow> for AreaVersion {
     fn try_from(r: VersionRow) -> Result<Self, StoreError> {
         Ok(AreaVersion {
             id: r.id,
-            kind: r.kind.parse().map_err(|e: UnknownValue| StoreError::Corrupt(e.0))?,
+            kind: area_kind(&r.kind)?,
             number: r.number,
             label: r.label,
             source_file: r.source_file,

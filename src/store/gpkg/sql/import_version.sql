@@ -1,0 +1,3 @@
+-- A copied version keeps its id, time and current flag.
+INSERT INTO area_versions (id, kind, number, label, source_file, created_at, current)
+VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -1,0 +1,1 @@
+SELECT fid, geom, category, status, created_at FROM pins

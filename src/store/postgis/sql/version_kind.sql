@@ -1,0 +1,1 @@
+SELECT kind FROM area_versions WHERE id = $1
