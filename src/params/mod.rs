@@ -13,6 +13,7 @@ mod sort;
 mod values;
 
 pub use error::QueryError;
-pub use parse::{Params, Route, parse};
+pub use parse::{Params, parse};
+pub use routes::Route;
 pub use sort::{SortBy, SortKey};
 pub use values::{area_id, cql2_filter, lon_lat};

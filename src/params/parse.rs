@@ -2,31 +2,13 @@
 //! each route saying which names it allows ([`Route`]). Every problem of a request (an unknown name, a name
 //! given twice, a bad value, a value that needs another) is collected, so one 400 names them all.
 
+use super::routes::Route;
 use super::sort::SortBy;
 use super::values::{
     ProjectedBox, area_id, boolean, box_numbers, crs, k_nearest, list, lon_lat, offset, radius_m, resolve_bbox, version,
 };
 use crate::domain::{AreaId, AreaKind, Cursor, FieldError, Limit, Near, NearCursor, PinFilter, PinId, TimeRange};
 use crate::spatial::Crs;
-
-/// What a route takes: the parameter names it allows and the sizes of its pages.
-#[derive(Debug, Clone, Copy)]
-pub struct Route {
-    pub names: &'static [&'static str],
-    /// The names that must be given.
-    pub required: &'static [&'static str],
-    /// The page size when `limit` is not given.
-    pub default_limit: usize,
-    /// The largest `limit` accepted.
-    pub max_limit: usize,
-}
-
-impl Route {
-    /// A route of `names` with the listings' page sizes (default 100, at most 10,000).
-    pub const fn new(names: &'static [&'static str]) -> Self {
-        Self { names, required: &[], default_limit: Limit::DEFAULT, max_limit: Limit::MAX }
-    }
-}
 
 /// Every query parameter a request may carry, typed. What a route does not allow stays at its default.
 #[derive(Debug, Default)]

@@ -1,7 +1,26 @@
 //! Which parameters each request takes, in one table, so that a route's allow-list is read in one place and
 //! the same names mean the same thing everywhere.
 
-use super::parse::Route;
+use crate::domain::Limit;
+
+/// What a route takes: the parameter names it allows and the sizes of its pages.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub names: &'static [&'static str],
+    /// The names that must be given.
+    pub required: &'static [&'static str],
+    /// The page size when `limit` is not given.
+    pub default_limit: usize,
+    /// The largest `limit` accepted.
+    pub max_limit: usize,
+}
+
+impl Route {
+    /// A route of `names` with the listings' page sizes (default 100, at most 10,000).
+    pub const fn new(names: &'static [&'static str]) -> Self {
+        Self { names, required: &[], default_limit: Limit::DEFAULT, max_limit: Limit::MAX }
+    }
+}
 
 /// `GET /api/v1/pins`.
 pub const PINS: Route =
