@@ -5,6 +5,8 @@
 //! write, so it never answers with a pin the store does not hold, nor misses one it does.
 
 mod areas;
+mod bounded;
+mod entry;
 mod matching;
 mod nearest;
 mod pin_queries;

@@ -1,5 +1,5 @@
-//! Area and distance questions over the pins index: all pins in an area, their statistics, and pins near a
-//! point in true metres.
+//! Box, area and distance questions over the pins index: every pin in a box, all pins in an area and their
+//! statistics, and pins near a point in true metres (in a radius, or the k nearest).
 //!
 //! Distances: the R-tree works in degrees, which are not metres (a degree of longitude is 81 km here, one of
 //! latitude 111 km). So the tree only supplies candidates from a box that surely contains the circle, and
@@ -10,9 +10,9 @@ use chrono::{DateTime, Utc};
 use rstar::AABB;
 
 use super::PinIndex;
+use super::entry::Entry;
 use super::nearest::k_nearest;
-use super::pins::{Entry, in_area, search_envelope};
-use super::walk;
+use super::walk::{self, in_area, search_envelope};
 use crate::domain::{Bbox, Category, Limit, Near, NearCursor, PinFilter, PinId, PinStats, Status};
 use crate::spatial::PreparedArea;
 use crate::spatial::measure::{distance_m, radius_envelope};
