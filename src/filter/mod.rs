@@ -25,6 +25,7 @@
 
 mod compare;
 mod compile;
+mod envelope;
 mod error;
 mod eval;
 mod like;
@@ -37,6 +38,8 @@ mod temporal;
 mod tests;
 
 pub use compile::compile;
+pub use envelope::Envelope;
 pub use error::FilterError;
-pub use eval::{Envelope, PinFields, PinPredicate, Tri};
+pub use eval::{PinFields, PinPredicate};
+pub use outcomes::Tri;
 pub use queryables::{QUERYABLES, QueryableType};
