@@ -29,6 +29,7 @@ mod envelope;
 mod error;
 mod eval;
 mod like;
+mod operands;
 mod outcomes;
 mod parse;
 mod queryables;
