@@ -7,36 +7,12 @@
 
 use cql2::Expr;
 
-use super::compile::{arguments, unknown_property, unsupported};
 use super::error::{FilterError, describe, show};
 use super::eval::{Node, Order, TextField, TextTest, TimeField};
 use super::like::{LikePattern, fold_case};
-use super::queryables::{Field, QueryableType};
+use super::operands::{Operand, operand};
+use super::queryables::{Field, QueryableType, queryable_names};
 use super::temporal::instant_or_day;
-
-/// One side of a comparison: a queryable or a literal, either possibly under `CASEI`.
-pub(super) enum Operand<'e> {
-    Field { field: Field, fold: bool },
-    Value { expr: &'e Expr, fold: bool },
-}
-
-pub(super) fn operand(expr: &Expr) -> Result<Operand<'_>, FilterError> {
-    match expr {
-        Expr::Property { property } => match Field::from_name(property) {
-            Some(field) => Ok(Operand::Field { field, fold: false }),
-            None => Err(unknown_property(property)),
-        },
-        Expr::Operation { op, args } if op == "casei" => {
-            let [inner] = arguments("CASEI", args)?;
-            Ok(match operand(inner)? {
-                Operand::Field { field, .. } => Operand::Field { field, fold: true },
-                Operand::Value { expr, .. } => Operand::Value { expr, fold: true },
-            })
-        }
-        Expr::Operation { op, .. } => Err(unsupported(op, expr)),
-        _ => Ok(Operand::Value { expr, fold: false }),
-    }
-}
 
 /// `left op right` for `op` one of `=`, `<>`, `<`, `<=`, `>`, `>=`.
 pub(super) fn comparison(op: &str, left: &Expr, right: &Expr) -> Result<Node, FilterError> {
@@ -66,7 +42,7 @@ pub(super) fn comparison(op: &str, left: &Expr, right: &Expr) -> Result<Node, Fi
                 "{} {op} {} compares two literals; one side must be a queryable ({})",
                 show(left),
                 show(right),
-                super::queryables::queryable_names()
+                queryable_names()
             )));
         }
     };

@@ -3,28 +3,25 @@
 //! to integer bounds, strings folded for `CASEI`, timestamps to nanosecond periods, geometries to lon/lat). All
 //! errors surface here, so evaluation cannot fail.
 //!
+//! This file is the walk and its dispatch on the operator; each kind of condition is built in its own file
+//! (`compare`, `temporal`, `spatial`), and reading an operation's arguments is shared with them (`operands`).
+//!
 //! cql2's evaluator (`reduce`/`matches`) is not used: it was found to compare timestamps wrongly in `BETWEEN` and
-//! to fail on a missing property, and it knows nothing of "not known yet". Nor is its parser trusted to have rejected nonsense: any `name(args)` parses
-//! as an operation called `name` (`POINT(1)`, `bogus(x)`), so only the operators listed in [`SUPPORTED`] are let
-//! through.
+//! to fail on a missing property, and it knows nothing of "not known yet". Nor is its parser trusted to have
+//! rejected nonsense: any `name(args)` parses as an operation called `name` (`POINT(1)`, `bogus(x)`), so only the
+//! operators this walk knows are let through (an operator added here also goes into `operands::SUPPORTED`, the
+//! list error messages quote).
 
 use cql2::Expr;
 
-use super::compare::{Operand, comparison, in_list, is_null, like, operand};
-use super::error::{FilterError, describe, show};
+use super::compare::{comparison, in_list, is_null, like};
+use super::error::{FilterError, describe};
 use super::eval::{Node, PinPredicate, TimeField};
+use super::operands::{arguments, property_side, unknown_property, unsupported};
 use super::parse::parse;
 use super::queryables::Field;
 use super::spatial::{SpatialOp, SpatialTest, literal_geometry};
 use super::temporal::{TemporalOp, period, temporal_node};
-
-/// The operators and functions a filter may use, for messages.
-const SUPPORTED: &str = "AND, OR, NOT, =, <>, <, <=, >, >=, LIKE, IN, BETWEEN, IS NULL, CASEI, \
-    S_INTERSECTS, S_WITHIN, S_CONTAINS, S_DISJOINT, S_EQUALS, S_TOUCHES, S_OVERLAPS, S_CROSSES, \
-    T_BEFORE, T_AFTER, T_INTERSECTS, T_EQUALS, T_DISJOINT, T_DURING";
-
-const GEOMETRY_TYPES: &[&str] =
-    &["POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION"];
 
 /// Compiles a CQL2 text filter over the pins' [`QUERYABLES`](super::QUERYABLES).
 ///
@@ -154,56 +151,4 @@ fn temporal_condition(name: &str, op: TemporalOp, args: &[Box<Expr>]) -> Result<
         )));
     };
     temporal_node(op, time, pin_first, period(field.name(), literal)?)
-}
-
-/// The queryable an argument names (also under `CASEI`), or `None` for a literal.
-fn property_side(expr: &Expr) -> Result<Option<Field>, FilterError> {
-    match expr {
-        Expr::Property { .. } => match operand(expr)? {
-            Operand::Field { field, .. } => Ok(Some(field)),
-            Operand::Value { .. } => Ok(None),
-        },
-        _ => Ok(None),
-    }
-}
-
-/// Exactly `N` arguments, or an error naming the operator.
-pub(super) fn arguments<'e, const N: usize>(name: &str, args: &'e [Box<Expr>]) -> Result<[&'e Expr; N], FilterError> {
-    let args: &[Box<Expr>; N] = args.try_into().map_err(|_| {
-        FilterError::new(format!("{} takes {N} argument{}, not {}", name, if N == 1 { "" } else { "s" }, args.len()))
-    })?;
-    Ok(args.each_ref().map(|arg| &**arg))
-}
-
-pub(super) fn unknown_property(name: &str) -> FilterError {
-    FilterError::new(format!(
-        "unknown property \"{name}\"; the queryables are {}",
-        super::queryables::queryable_names()
-    ))
-}
-
-/// The error for an operation that is not supported where it stands.
-pub(super) fn unsupported(op: &str, expr: &Expr) -> FilterError {
-    let upper = op.to_uppercase();
-    let message = if GEOMETRY_TYPES.contains(&upper.as_str()) {
-        format!("{} is not a geometry", show(expr))
-    } else if cql2::TEMPORALOPS.contains(&op) || cql2::ARRAYOPS.contains(&op) {
-        format!("operator {upper} is not supported; supported: {SUPPORTED}")
-    } else if cql2::ARITHOPS.contains(&op) {
-        format!("arithmetic ({}) is not supported", show(expr))
-    } else if op == "casei" {
-        format!("{} is a string, not a condition; compare it, e.g. CASEI(category) = CASEI('…')", show(expr))
-    } else if op == "accenti" {
-        format!("function ACCENTI is not supported; supported: {SUPPORTED}")
-    } else if cql2::SPATIALOPS.contains(&op)
-        || matches!(
-            op,
-            "and" | "or" | "not" | "like" | "in" | "between" | "isNull" | "=" | "<>" | "<" | "<=" | ">" | ">="
-        )
-    {
-        format!("{} is a condition, not a value", show(expr))
-    } else {
-        format!("unknown function {op}(…); supported: {SUPPORTED}")
-    };
-    FilterError::new(message)
 }

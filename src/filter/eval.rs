@@ -1,8 +1,13 @@
-//! The compiled predicate and its evaluation on one pin. Each node answers with the set of SQL truth values it
-//! could have ([`Outcomes`], see `outcomes`), so one walk covers SQL NULL and fields the caller does not know yet.
+//! The compiled predicate ([`PinPredicate`], a tree of `Node`s that `compile`, `compare` and `temporal` build)
+//! and its evaluation on one pin ([`PinFields`]). Each node answers with the set of SQL truth values it could
+//! have ([`Outcomes`], see `outcomes`), so one walk covers SQL NULL and fields the caller does not know yet.
+//!
+//! The node types and what is asked of them (evaluation, whether the record is needed, the envelope) share this
+//! file: a new kind of condition is one variant here and one arm in each of those three matches.
 
+use super::envelope::{Envelope, intersection, union};
 use super::like::{LikePattern, fold_case};
-use super::outcomes::Outcomes;
+use super::outcomes::{Outcomes, Tri};
 use super::spatial::SpatialTest;
 
 /// The fields of one pin, as far as the caller knows them.
@@ -20,24 +25,6 @@ pub struct PinFields<'a> {
     pub description: Option<Option<&'a str>>,
     /// Microseconds since the Unix epoch; `None`: not known at this stage.
     pub updated_at_us: Option<i64>,
-}
-
-/// The answer of a predicate for one pin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tri {
-    True,
-    False,
-    /// It depends on a field the caller did not know: fetch the record and evaluate again.
-    Unknown,
-}
-
-/// Where the pins a predicate can match lie, in lon/lat.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Envelope {
-    /// No pin can match (for example two disjoint `S_INTERSECTS`, or `FALSE`).
-    Empty,
-    /// Every matching pin lies in this closed box: `[min_lon, min_lat, max_lon, max_lat]`, min ≤ max.
-    Within([f64; 4]),
 }
 
 /// A compiled CQL2 filter over pins; see [`compile()`](super::compile()). Cheap to evaluate, `Send + Sync`.
@@ -226,24 +213,5 @@ impl Order {
             Order::Gt => ordering.is_gt(),
             Order::Ge => ordering.is_ge(),
         }
-    }
-}
-
-fn intersection(a: Envelope, b: Envelope) -> Envelope {
-    match (a, b) {
-        (Envelope::Within(a), Envelope::Within(b)) => {
-            let boxed = [a[0].max(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].min(b[3])];
-            if boxed[0] <= boxed[2] && boxed[1] <= boxed[3] { Envelope::Within(boxed) } else { Envelope::Empty }
-        }
-        _ => Envelope::Empty,
-    }
-}
-
-fn union(a: Envelope, b: Envelope) -> Envelope {
-    match (a, b) {
-        (Envelope::Within(a), Envelope::Within(b)) => {
-            Envelope::Within([a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
-        }
-        (Envelope::Empty, other) | (other, Envelope::Empty) => other,
     }
 }

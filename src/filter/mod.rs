@@ -16,18 +16,24 @@
 //! gives the lon/lat box the matches must lie in, so spatial filters are answered from the R-tree.
 //!
 //! # Layout
-//! - `compile`: the entry point and the walk over cql2's `Expr`; `compare`: comparisons, `LIKE`, `IN`,
-//!   `IS NULL`; `temporal`: dates, timestamps, intervals, `T_*`; `spatial`: geometry literals and `S_*`;
-//!   `like`: the `LIKE` matcher;
+//! Each file uses only files listed after it (`scripts/check-layout.py` checks that there is no cycle):
+//! - `compile`: the entry point, the walk over cql2's `Expr` and its dispatch on the operator;
+//! - `compare`: comparisons, `LIKE`, `IN`, `IS NULL`; `operands`: an operation's arguments (how many, queryable
+//!   or literal, `CASEI`) and the errors for what cannot stand there, shared by `compile` and `compare`;
+//! - `temporal`: dates, timestamps, intervals, `T_*`;
+//! - `eval`: the compiled form ([`PinFields`] in, [`Tri`] and [`Envelope`] out) and its evaluation;
+//! - `spatial`: geometry literals and `S_*`; `envelope`: the box matches lie in, shared by `spatial` and `eval`;
+//! - `outcomes`: the logic of NULL and not-known-yet, and [`Tri`]; `like`: the `LIKE` matcher;
 //! - `parse`: cql2's parser behind a stack guard; `error`: [`FilterError`] and its wording;
-//! - `eval`: the compiled form and its evaluation; `outcomes`: the logic of NULL and not-known-yet;
 //!   `queryables`: the names a filter may use.
 
 mod compare;
 mod compile;
+mod envelope;
 mod error;
 mod eval;
 mod like;
+mod operands;
 mod outcomes;
 mod parse;
 mod queryables;
@@ -37,6 +43,8 @@ mod temporal;
 mod tests;
 
 pub use compile::compile;
+pub use envelope::Envelope;
 pub use error::FilterError;
-pub use eval::{Envelope, PinFields, PinPredicate, Tri};
+pub use eval::{PinFields, PinPredicate};
+pub use outcomes::Tri;
 pub use queryables::{QUERYABLES, QueryableType};

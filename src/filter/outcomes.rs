@@ -8,8 +8,18 @@
 //! [`Tri::Unknown`] only when the set still holds both a true and a false: `FALSE AND description LIKE 'x'` is
 //! false without the description. `description LIKE 'x' OR NOT description LIKE 'x'` is (over-cautiously)
 //! unknown, because the two leaves are treated as independent.
+//!
+//! [`Tri`], the answer a caller sees, lives here with the sets it is read from, below the evaluator (`eval`)
+//! that produces them.
 
-use super::eval::Tri;
+/// The answer of a predicate for one pin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tri {
+    True,
+    False,
+    /// It depends on a field the caller did not know: fetch the record and evaluate again.
+    Unknown,
+}
 
 const TRUE: u8 = 1;
 const FALSE: u8 = 2;

@@ -31,8 +31,8 @@ use cql2::Expr;
 use geo::coordinate_position::CoordPos;
 use geo::{BoundingRect, Coord, CoordinatePosition, Geometry, LineString, MapCoords, Point, Polygon, Rect, Relate};
 
+use super::envelope::Envelope;
 use super::error::{FilterError, show};
-use super::eval::Envelope;
 
 /// The `S_*` operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

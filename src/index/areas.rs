@@ -4,9 +4,9 @@
 //! prunes by bounding box and the exact test runs only on the few candidates. Each area is also kept
 //! prepared ([`PreparedArea`]: a grid and edge bands built once per load) so that membership costs
 //! nanoseconds, not a walk over every edge: pins-in-area, statistics and assigning every pin to its district
-//! all go through it. The whole set is replaced at
-//! once ([`AreaIndex::load`]) after an import or activation: areas change rarely, and a fresh snapshot can
-//! never be half-updated.
+//! all go through it. The whole set is replaced at once ([`AreaIndex::load`]) after an import or activation,
+//! also one made by another process (the server polls the store's areas revision): areas change rarely, and a
+//! fresh snapshot can never be half-updated.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};

@@ -5,14 +5,16 @@
 //! The extra test only ever sees pins the R-tree walk already found inside the search box (the filter's box,
 //! the area's, and any box the caller derived from its test), so a spatial filter is still answered from
 //! the tree, never by a scan of every pin.
+//!
+//! Also here, for the same callers (OGC API and the web map): every match at once with its indexed attributes
+//! ([`PinIndex::matching`], for the web map), and the extent of all pins (for an OGC collection's `extent`).
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
-use rstar::AABB;
 
 use super::PinIndex;
-use super::pins::{Entry, Search, search_envelope};
+use super::bounded::Smallest;
+use super::entry::Entry;
+use super::walk::{self, narrow, search_envelope};
 use crate::domain::{Category, Limit, PinFilter, PinId, Status};
 use crate::spatial::PreparedArea;
 
@@ -88,24 +90,24 @@ impl PinIndex {
         let mut ids = match from {
             PageFrom::Start | PageFrom::After(_) => {
                 let after = if let PageFrom::After(a) = from { a } else { PinId::MIN };
-                let mut heap: BinaryHeap<PinId> = BinaryHeap::with_capacity(want + 2);
+                let mut smallest: Smallest<PinId> = Smallest::new(want + 1);
                 self.for_each_of(query, |id| {
                     matched += 1;
                     if id > after {
-                        bounded_push(&mut heap, id, want + 1);
+                        smallest.offer(id);
                     }
                 });
-                heap.into_sorted_vec()
+                smallest.into_sorted_vec()
             }
             PageFrom::Before(before) => {
-                let mut heap: BinaryHeap<Reverse<PinId>> = BinaryHeap::with_capacity(want + 2);
+                let mut largest: Smallest<Reverse<PinId>> = Smallest::new(want + 1);
                 self.for_each_of(query, |id| {
                     matched += 1;
                     if id < before {
-                        bounded_push(&mut heap, Reverse(id), want + 1);
+                        largest.offer(Reverse(id));
                     }
                 });
-                let mut ids: Vec<PinId> = heap.into_iter().map(|Reverse(id)| id).collect();
+                let mut ids: Vec<PinId> = largest.into_vec().into_iter().map(|Reverse(id)| id).collect();
                 ids.sort_unstable();
                 ids
             }
@@ -147,7 +149,7 @@ impl PinIndex {
         }
         let envelope = inner.tree.root().envelope();
         let (mut first, mut last) = (i64::MAX, i64::MIN);
-        super::walk::for_each(inner.tree.root(), &mut |e| {
+        walk::for_each(inner.tree.root(), &mut |e| {
             first = first.min(e.created_at_us);
             last = last.max(e.created_at_us);
         });
@@ -176,32 +178,6 @@ impl PinIndex {
             }
         });
     }
-}
-
-/// Keeps the `k` smallest of what is pushed (a max-heap that drops its largest).
-fn bounded_push<T: Ord>(heap: &mut BinaryHeap<T>, item: T, k: usize) {
-    if heap.len() < k {
-        heap.push(item);
-    } else if heap.peek().is_some_and(|top| item < *top) {
-        heap.pop();
-        heap.push(item);
-    }
-}
-
-/// The part of `search` inside the box.
-fn narrow(search: Search, [x0, y0, x1, y1]: [f64; 4]) -> Search {
-    let merged = match search {
-        Search::Nothing => return Search::Nothing,
-        Search::Everything => [x0, y0, x1, y1],
-        Search::Within(e) => {
-            let (lo, hi) = (e.lower(), e.upper());
-            [lo[0].max(x0), lo[1].max(y0), hi[0].min(x1), hi[1].min(y1)]
-        }
-    };
-    if merged[0] > merged[2] || merged[1] > merged[3] || merged.iter().any(|v| v.is_nan()) {
-        return Search::Nothing;
-    }
-    Search::Within(AABB::from_corners([merged[0], merged[1]], [merged[2], merged[3]]))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::collections::BinaryHeap;
 
 use rstar::{AABB, ParentNode, RTreeNode};
 
-use super::pins::{Entry, Tree};
+use super::entry::{Entry, Tree};
 use crate::domain::{Near, PinId};
 use crate::spatial::measure::distance_m;
 

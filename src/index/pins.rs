@@ -1,71 +1,26 @@
-//! The pins R-tree: one structure for every pin, nothing beside it.
+//! The pins index's handle ([`PinIndex`]): one R-tree for every pin, nothing beside it; its load and updates,
+//! listing pages by id, and the filtered walk that pages, counts and area queries share
+//! (`Inner::for_each_matching`: search region, attribute filter, area, cursor).
 //!
-//! Why only the tree: memory. rstar stores each leaf as a node-sized enum (56 bytes here), so a second
-//! structure keyed by id (a `BTreeMap` cost another ~60 bytes per pin) would double the index for the sake of
-//! listings without any box, which are rare. Those listings scan the tree and keep the smallest ids in a
-//! bounded heap: O(n log k), a few milliseconds at a million pins. Each leaf holds the point, id, category,
-//! status and report time, so every filter is answered without the store.
-//!
-//! Nodes hold up to 32 children, not rstar's default 6: the tree is bulk-loaded and mostly read, and wider
-//! nodes mean fewer nodes (less memory per pin) and shallower walks. A window's cost is mostly the number of
-//! nodes it opens, each at an unrelated heap address. Measured with `cargo bench --bench index` (1,000
-//! windows of ~1 km² over a million pins): uniform pins 11.1 ms with 16 children, 8.9 ms with 32, 8.6 ms
-//! with 64; `qala seed`'s clustered pins 9.3 ms with 16 and 9.1 ms with 32 (runs differ by up to 10% on this
-//! machine). 32 keeps inserts (an R* split sorts a full node) and the point tests on a window's edge cheap.
+//! Why only the tree: memory. A second structure keyed by id (a `BTreeMap` cost another ~60 bytes per pin)
+//! would double the index for the sake of listings without any box, which are rare. Those listings scan the
+//! tree and keep the smallest ids in a bounded heap (`bounded`): O(n log k), a few milliseconds at a million
+//! pins. What a leaf holds and how wide the nodes are is in `entry`.
 //!
 //! Concurrency: a `std::sync::RwLock`, never held across an `.await` (every method here is synchronous), like
 //! mini-redis's `Db`. Reads vastly outnumber writes (a citizen adds one pin, planners query thousands), and a
 //! write is one R-tree insert (microseconds), so readers are never starved in practice.
 
-use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use rstar::{AABB, RStarInsertionStrategy, RTree, RTreeObject, RTreeParams};
+use rstar::{AABB, RTree};
 
-use super::walk;
-use crate::domain::{Category, Cursor, Limit, PinFilter, PinId, PinLocation, Status};
+use super::bounded::Smallest;
+use super::entry::{Entry, Tree};
+use super::walk::{self, Search, search_envelope};
+use crate::domain::{Cursor, Limit, PinFilter, PinId, PinLocation};
 use crate::spatial::PreparedArea;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Entry {
-    pub(super) point: [f64; 2],
-    pub(super) id: PinId,
-    pub(super) created_at_us: i64,
-    pub(super) category: Category,
-    pub(super) status: Status,
-}
-
-impl Entry {
-    fn from_location(p: &PinLocation) -> Self {
-        Self {
-            id: p.id,
-            point: [p.lon, p.lat],
-            category: p.category,
-            status: p.status,
-            created_at_us: p.created_at.timestamp_micros(),
-        }
-    }
-}
-
-impl RTreeObject for Entry {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_point(self.point)
-    }
-}
-
-/// Wider nodes than rstar's default (see the module docs).
-pub(super) struct PinParams;
-
-impl RTreeParams for PinParams {
-    const MIN_SIZE: usize = 12;
-    const MAX_SIZE: usize = 32;
-    const REINSERTION_COUNT: usize = 10;
-    type DefaultInsertionStrategy = RStarInsertionStrategy;
-}
-
-pub(super) type Tree = RTree<Entry, PinParams>;
 
 #[derive(Default)]
 pub(super) struct Inner {
@@ -137,7 +92,7 @@ impl PinIndex {
         let want = limit.get();
         let inner = self.read();
         let search = search_envelope(filter, area);
-        let mut smallest = SmallestIds::new(want + 1);
+        let mut smallest = Smallest::new(want + 1);
         inner.for_each_matching(&search, filter, after, area, |e| smallest.offer(e.id));
         let mut ids = smallest.into_sorted_vec();
         let has_more = ids.len() > want;
@@ -154,58 +109,6 @@ impl PinIndex {
     fn write(&self) -> RwLockWriteGuard<'_, Inner> {
         self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-}
-
-/// The `k` smallest ids offered, ascending: a bounded max-heap, so a scan of a million entries keeps only `k`.
-struct SmallestIds {
-    k: usize,
-    heap: BinaryHeap<PinId>,
-}
-
-impl SmallestIds {
-    fn new(k: usize) -> Self {
-        Self { k, heap: BinaryHeap::with_capacity(k + 1) }
-    }
-
-    fn offer(&mut self, id: PinId) {
-        if self.heap.len() < self.k {
-            self.heap.push(id);
-        } else if self.heap.peek().is_some_and(|&top| id < top) {
-            self.heap.pop();
-            self.heap.push(id);
-        }
-    }
-
-    fn into_sorted_vec(self) -> Vec<PinId> {
-        self.heap.into_sorted_vec()
-    }
-}
-
-/// Where the R-tree must look for a filter and an optional area.
-pub(super) enum Search {
-    Everything,
-    Within(AABB<[f64; 2]>),
-    /// The bbox and the area do not overlap.
-    Nothing,
-}
-
-pub(super) fn search_envelope(filter: &PinFilter, area: Option<&PreparedArea>) -> Search {
-    let bbox = filter.bbox.map(|b| [b.min_lon, b.min_lat, b.max_lon, b.max_lat]);
-    let merged = match (bbox, area.map(PreparedArea::bounding_box)) {
-        // An area without a box is empty: nothing lies in it.
-        (_, Some(None)) => return Search::Nothing,
-        (None, None) => return Search::Everything,
-        (Some(b), None) | (None, Some(Some(b))) => b,
-        (Some(a), Some(Some(b))) => [a[0].max(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].min(b[3])],
-    };
-    if merged[0] > merged[2] || merged[1] > merged[3] {
-        return Search::Nothing;
-    }
-    Search::Within(AABB::from_corners([merged[0], merged[1]], [merged[2], merged[3]]))
-}
-
-pub(super) fn in_area(area: &PreparedArea, e: &Entry) -> bool {
-    area.intersects(e.point[0], e.point[1])
 }
 
 impl Inner {
@@ -240,7 +143,7 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Bbox;
+    use crate::domain::{Bbox, Category, Status};
     use chrono::Utc;
 
     fn loc(id: PinId, lon: f64, lat: f64) -> PinLocation {

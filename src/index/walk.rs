@@ -1,4 +1,8 @@
-//! Walking the pins R-tree for a box, by hand over rstar's public nodes.
+//! Where the pins R-tree is searched ([`Search`]) and the walk over it, by hand over rstar's public nodes.
+//!
+//! Every query of the index narrows its region the same way first: the filter's bbox, the area's bounding box
+//! and any box the caller derived from its own test are intersected into one [`Search`], and an empty
+//! intersection is answered without opening a node. The walk then visits only that region.
 //!
 //! Why not rstar's `locate_in_envelope_intersecting`: its iterator tests every leaf it meets against the box
 //! and keeps a stack of child iterators; a window of ~1 km² returns hundreds of pins, most of them in subtrees
@@ -8,8 +12,56 @@
 
 use rstar::{AABB, Envelope, ParentNode, RTreeNode};
 
-use super::pins::Entry;
+use super::entry::Entry;
+use crate::domain::PinFilter;
 use crate::spatial::PreparedArea;
+
+/// Where the R-tree must look for a filter and an optional area.
+pub(super) enum Search {
+    Everything,
+    Within(AABB<[f64; 2]>),
+    /// The boxes do not overlap.
+    Nothing,
+}
+
+/// The region of a filter's bbox and an area's bounding box, both when both are given.
+pub(super) fn search_envelope(filter: &PinFilter, area: Option<&PreparedArea>) -> Search {
+    let bbox = filter.bbox.map(|b| [b.min_lon, b.min_lat, b.max_lon, b.max_lat]);
+    let merged = match (bbox, area.map(PreparedArea::bounding_box)) {
+        // An area without a box is empty: nothing lies in it.
+        (_, Some(None)) => return Search::Nothing,
+        (None, None) => return Search::Everything,
+        (Some(b), None) | (None, Some(Some(b))) => b,
+        (Some(a), Some(Some(b))) => [a[0].max(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].min(b[3])],
+    };
+    if merged[0] > merged[2] || merged[1] > merged[3] {
+        return Search::Nothing;
+    }
+    Search::Within(AABB::from_corners([merged[0], merged[1]], [merged[2], merged[3]]))
+}
+
+/// The part of `search` inside the box `[min_lon, min_lat, max_lon, max_lat]`; an inverted or NaN box holds
+/// nothing.
+pub(super) fn narrow(search: Search, [x0, y0, x1, y1]: [f64; 4]) -> Search {
+    let merged = match search {
+        Search::Nothing => return Search::Nothing,
+        Search::Everything => [x0, y0, x1, y1],
+        Search::Within(e) => {
+            let (lo, hi) = (e.lower(), e.upper());
+            [lo[0].max(x0), lo[1].max(y0), hi[0].min(x1), hi[1].min(y1)]
+        }
+    };
+    if merged[0] > merged[2] || merged[1] > merged[3] || merged.iter().any(|v| v.is_nan()) {
+        return Search::Nothing;
+    }
+    Search::Within(AABB::from_corners([merged[0], merged[1]], [merged[2], merged[3]]))
+}
+
+/// Whether the entry lies in `area`, inside or on its boundary (as `ST_Intersects`).
+#[inline]
+pub(super) fn in_area(area: &PreparedArea, e: &Entry) -> bool {
+    area.intersects(e.point[0], e.point[1])
+}
 
 /// Calls `f` on every entry inside `window` (edges inclusive) and, when given, covered by `area` (inside or
 /// on its boundary), in no particular order. A subtree inside the window (and wholly inside the area, by
@@ -60,7 +112,7 @@ pub(super) fn for_each(node: &ParentNode<Entry>, f: &mut impl FnMut(&Entry)) {
 mod tests {
     use super::*;
     use crate::domain::{Category, Status};
-    use crate::index::pins::Tree;
+    use crate::index::entry::Tree;
     use geo::polygon;
     use rand::{Rng, SeedableRng};
 
