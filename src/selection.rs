@@ -135,7 +135,7 @@ impl Selection {
         PinQuery {
             filter: &self.filter,
             area: self.area.as_deref(),
-            within: self.predicate.as_ref().and_then(PinPredicate::envelope).map(|e| match e {
+            lon_lat_box: self.predicate.as_ref().and_then(PinPredicate::envelope).map(|e| match e {
                 Envelope::Within(b) => b,
                 // An inverted box: no pin lies in it, and the walk opens no node.
                 Envelope::Empty => [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],

@@ -123,7 +123,7 @@ pub async fn compare(opts: &Options, records: &[PinRecord], largest: bool, repor
     let mut mismatched = 0;
     for &(lon, lat) in &points {
         let pg = postgis::within(&pool, lon, lat, 500.0).await;
-        let ours = index.within(&filter, None, &radius(lon, lat, 500.0));
+        let ours = index.in_radius(&filter, None, &radius(lon, lat, 500.0));
         let a: BTreeSet<PinId> = pg.iter().map(|h| h.0).collect();
         let b: BTreeSet<PinId> = ours.iter().map(|h| h.0).collect();
         // Only a pin within a millimetre of the circle may fall on different sides (spheroid arithmetic).
@@ -135,7 +135,7 @@ pub async fn compare(opts: &Options, records: &[PinRecord], largest: bool, repor
     }
     let (q, hits) = median_of(opts.repeat, || {
         // The pins and their distances, unordered, as `ST_DWithin` answers (the API orders each page).
-        points.iter().map(|&(x, y)| index.within(&filter, None, &radius(x, y, 500.0)).len()).sum::<usize>()
+        points.iter().map(|&(x, y)| index.in_radius(&filter, None, &radius(x, y, 500.0)).len()).sum::<usize>()
     });
     let (p, _) = median_of_async(opts.pg_repeat.min(if n >= 1_000_000 { 1 } else { 3 }), || async {
         let mut total = 0;

@@ -50,14 +50,14 @@ pub struct PinQuery<'a> {
     /// A lon/lat box `[min_lon, min_lat, max_lon, max_lat]` every match lies in, when the caller's test
     /// implies one (a CQL2 `S_INTERSECTS`, a projected `bbox`): the walk looks only there. An inverted box
     /// (min > max) holds nothing.
-    pub within: Option<[f64; 4]>,
+    pub lon_lat_box: Option<[f64; 4]>,
     /// A last test on each pin the rest of the query keeps.
     pub test: Option<&'a dyn Fn(&IndexedPin) -> bool>,
 }
 
 impl<'a> PinQuery<'a> {
     pub fn new(filter: &'a PinFilter) -> Self {
-        Self { filter, area: None, within: None, test: None }
+        Self { filter, area: None, lon_lat_box: None, test: None }
     }
 }
 
@@ -165,12 +165,12 @@ impl PinIndex {
     /// Calls `f` on every entry matching `query`, in no order.
     fn for_each_entry_of(&self, query: &PinQuery, mut f: impl FnMut(&Entry)) {
         let mut search = search_envelope(query.filter, query.area);
-        if let Some([x0, y0, x1, y1]) = query.within {
+        if let Some([x0, y0, x1, y1]) = query.lon_lat_box {
             search = narrow(search, [x0, y0, x1, y1]);
         }
         let inner = self.read();
         inner.for_each_matching(&search, query.filter, PinId::MIN, query.area, |e| {
-            if query.within.is_none_or(|[x0, y0, x1, y1]| {
+            if query.lon_lat_box.is_none_or(|[x0, y0, x1, y1]| {
                 e.point[0] >= x0 && e.point[0] <= x1 && e.point[1] >= y0 && e.point[1] <= y1
             }) && query.test.is_none_or(|t| t(&IndexedPin::from(e)))
             {
@@ -230,11 +230,11 @@ mod tests {
     fn a_box_from_the_test_narrows_the_walk() {
         let index = index(100);
         let filter = PinFilter { categories: vec![Category::ALL[0]], ..Default::default() };
-        let query = PinQuery { within: Some([0.0, 0.0, 5.0, 2.0]), ..PinQuery::new(&filter) };
+        let query = PinQuery { lon_lat_box: Some([0.0, 0.0, 5.0, 2.0]), ..PinQuery::new(&filter) };
         // ids with lon 0..=5, lat 0..=2 (ids 1..=25 with id % 10 <= 5), category slot 0 (id % 6 == 0).
         let want: Vec<PinId> = (1..=29).filter(|id| id % 10 <= 5 && id / 10 <= 2 && id % 6 == 0).collect();
         assert_eq!(index.page_of(&query, PageFrom::Start, limit(100)).ids, want);
-        let nothing = PinQuery { within: Some([50.0, 50.0, 60.0, 60.0]), ..PinQuery::new(&filter) };
+        let nothing = PinQuery { lon_lat_box: Some([50.0, 50.0, 60.0, 60.0]), ..PinQuery::new(&filter) };
         assert_eq!(index.count_of(&nothing), 0);
     }
 
@@ -242,7 +242,7 @@ mod tests {
     fn matching_holds_every_match_with_its_attributes_in_id_order() {
         let index = index(100);
         let filter = PinFilter { categories: vec![Category::ALL[1], Category::ALL[4]], ..Default::default() };
-        let query = PinQuery { within: Some([2.0, 0.0, 9.0, 9.0]), ..PinQuery::new(&filter) };
+        let query = PinQuery { lon_lat_box: Some([2.0, 0.0, 9.0, 9.0]), ..PinQuery::new(&filter) };
         let got = index.matching(&query);
         let want: Vec<PinId> = (1..=99).filter(|id| id % 10 >= 2 && (id % 6 == 1 || id % 6 == 4)).collect();
         assert_eq!(got.iter().map(|p| p.id).collect::<Vec<_>>(), want);

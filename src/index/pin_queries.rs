@@ -139,14 +139,6 @@ impl PinIndex {
         });
         hits
     }
-
-    /// The old name of [`PinIndex::in_radius`] ("within" elsewhere means an area or a lon/lat box), kept only
-    /// until its last caller, `benches/side_by_side/tasks.rs`, says `in_radius`; then delete it.
-    #[doc(hidden)]
-    #[inline]
-    pub fn within(&self, filter: &PinFilter, area: Option<&PreparedArea>, near: &Near) -> Vec<(PinId, f64)> {
-        self.in_radius(filter, area, near)
-    }
 }
 
 /// The attribute, bbox and area filters of a near query.
