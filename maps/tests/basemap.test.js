@@ -108,13 +108,13 @@ for (const [view, hash] of [['report', '#report'], ['planner', '#planner']]) {
   }
 }
 
-// Two more qala instances started by tests/web_map.rs: one configured with a basemap style it serves itself
+// Two more qala instances started by tests/it/web_map.rs: one configured with a basemap style it serves itself
 // (a plain background of a colour nothing else uses), one configured with a basemap that cannot be reached.
 const CONFIGURED = process.env.QALA_URL_BASEMAP;
 const UNREACHABLE = process.env.QALA_URL_BASEMAP_DOWN;
 
 test('a configured basemap style is drawn under qala layers', async () => {
-  assert.ok(CONFIGURED, 'QALA_URL_BASEMAP is set by tests/web_map.rs');
+  assert.ok(CONFIGURED, 'QALA_URL_BASEMAP is set by tests/it/web_map.rs');
   const page = await openPage(shared.browser, { hash: '#report', lang: 'en', base: CONFIGURED });
   assert.equal(await page.evaluate(() => window.qala.offline), false);
   const corner = await page.evaluate(() => {
@@ -130,7 +130,7 @@ test('a configured basemap style is drawn under qala layers', async () => {
 });
 
 test('an unreachable basemap gives way to the offline one, and the page shows no error', async () => {
-  assert.ok(UNREACHABLE, 'QALA_URL_BASEMAP_DOWN is set by tests/web_map.rs');
+  assert.ok(UNREACHABLE, 'QALA_URL_BASEMAP_DOWN is set by tests/it/web_map.rs');
   const page = await openPage(shared.browser, { hash: '#report', lang: 'en', base: UNREACHABLE, allowHost: process.env.QALA_BASEMAP_DOWN_HOST });
   assert.equal(await page.evaluate(() => window.qala.offline), true);
   const rendered = await page.evaluate(() => new Set(window.qala.map.queryRenderedFeatures({ layers: ['district-fill'] }).map((f) => f.id)).size);

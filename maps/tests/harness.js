@@ -1,5 +1,5 @@
 // What every browser test shares: Debian's Chromium driven by playwright-core (no browser download), the
-// qala under test (QALA_URL, started by tests/web_map.rs on a temporary embedded store), the dictionaries,
+// qala under test (QALA_URL, started by tests/it/web_map.rs on a temporary embedded store), the dictionaries,
 // and a watch on every page for console errors, page errors and requests leaving qala.
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';

@@ -1,11 +1,9 @@
 //! Areas over HTTP: the shipped districts on a fresh start, their km² against PostGIS, stats, point lookup,
 //! and every bad-input case of the area queries.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, current_area_ids, postgis_pins_in, report};
 use serde_json::{Value, json};
+
+use crate::support::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, current_area_ids, postgis_pins_in, report};
 
 async fn a_fresh_store_lists_almatys_districts_with_geodesic_km2(kind: StoreKind) {
     let store = TestStore::new(kind).await;
@@ -14,7 +12,7 @@ async fn a_fresh_store_lists_almatys_districts_with_geodesic_km2(kind: StoreKind
     assert_eq!(status, 200);
     let features = list["features"].as_array().unwrap();
     assert_eq!(features.len(), 8);
-    let pool = store.postgis().pool().await;
+    let pool = store.postgis().await.pool().await;
     for f in features {
         let p = &f["properties"];
         assert_eq!(p["kind"], "district");

@@ -1,11 +1,9 @@
 //! Every kind of bad input gets a clear problem+json answer and writes nothing, to the store or the index.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, count_pins, report};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::support::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, count_pins, report};
 
 struct Case {
     name: &'static str,
@@ -348,7 +346,7 @@ async fn bad_listing_parameters_are_400_and_name_the_parameter(kind: StoreKind) 
 async fn unknown_routes_and_methods_are_problems(kind: StoreKind) {
     let store = TestStore::new(kind).await;
     let server = Server::start(&store).await;
-    // `/` is the web map's page now (tests/map_api.rs); a path that is neither a route nor one of its files
+    // `/` is the web map's page now (tests/it/map_api.rs); a path that is neither a route nor one of its files
     // is still a problem+json 404.
     for path in ["/api/v1/nothing", "/api/v2/pins", "/nothing.js"] {
         let r = server.get(path).await;

@@ -1,13 +1,11 @@
 //! Start, health, readiness, graceful shutdown and start-up failures of the real binary.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{Server, StoreKind, TestStore};
+use crate::support::{QalaProcess, StoreKind, TestStore};
 
 async fn health_readiness_and_graceful_shutdown(kind: StoreKind) {
     let store = TestStore::new(kind).await;
-    let mut server = Server::start(&store).await;
+    // The binary: its start, its exit status after SIGTERM and what it logs on the way are the point.
+    let mut server = QalaProcess::start(&store).await;
     let (status, health) = server.get_json("/healthz").await;
     assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
     let (status, ready) = server.get_json("/readyz").await;

@@ -1,14 +1,13 @@
 //! A citizen's contact is stored apart and appears in no response, listing or log line.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore};
 use serde_json::json;
+
+use crate::support::{QalaProcess, REPUBLIC_SQUARE, StoreKind, TestStore};
 
 async fn contact_is_stored_privately_and_never_published_or_logged(kind: StoreKind) {
     let store = TestStore::new(kind).await;
-    let server = Server::start_with_log(&store, "debug,hyper=info,h2=info").await;
+    // The binary, logging at debug level: everything the process writes is searched for the contact.
+    let server = QalaProcess::start_with_log(&store, "debug,hyper=info,h2=info").await;
     let contacts = ["aigerim.secret@example.kz", "+7 701 555 12 34"];
     let mut ids = Vec::new();
     for contact in contacts {

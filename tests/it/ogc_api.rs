@@ -2,14 +2,12 @@
 //! with every parameter (checked against PostGIS), CRS round trips, CQL2 filters (each operator checked
 //! against the same predicate in SQL), bad input, GDAL's OAPIF driver, and the OpenAPI document validated
 //! by `openapi-spec-validator` with every operation in it exercised.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Server, StoreKind, TestStore, gdal, qala_cli};
 use serde_json::Value;
+
+use crate::support::{Server, StoreKind, TestStore, gdal, qala_cli};
 
 /// A store with `n` seeded pins (categories, statuses and report times over two years) and Almaty's areas.
 async fn seeded(kind: StoreKind, n: u32) -> (TestStore, Server) {

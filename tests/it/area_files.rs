@@ -4,7 +4,6 @@
 //! refused (a projected file forced to EPSG:4326, an unknown CRS, a Shapefile whose names GDAL could not encode).
 //!
 //! `ogr2ogr` (Debian `gdal-bin`) is required: without it these tests fail, they never skip.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 

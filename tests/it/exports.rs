@@ -1,13 +1,11 @@
 //! Exports (`/api/v1/exports/…` and `qala export`): every format opened by GDAL with the API's count and
 //! geometries, filters as in the listing, streamed text formats, and no private field in any format.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Server, StoreKind, TestStore, gdal, qala_cli, report};
 use serde_json::Value;
+
+use crate::support::{Server, StoreKind, TestStore, gdal, qala_cli, report};
 
 const FORMATS: [&str; 5] = ["geojson", "geojsonseq", "csv", "gpkg", "fgb"];
 const SECRET: &str = "secret-contact-7f3a@example.kz";

@@ -1,18 +1,16 @@
 //! The R-tree never disagrees with PostGIS: for thousands of pins (bulk-loaded at start and added over HTTP
 //! afterwards) and hundreds of windows, including windows whose edges pass exactly through pins, the ids a
 //! bbox listing returns are exactly those `ST_Intersects(geom, ST_MakeEnvelope(…))` finds.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeSet;
 
-use common::{CATEGORIES, Server, StoreKind, TestStore, report};
 use futures_util::StreamExt;
 use qala::spatial::ServiceArea;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::PgPool;
+
+use crate::support::{CATEGORIES, Server, StoreKind, TestStore, report};
 
 const LON: (f64, f64) = (76.75, 77.16);
 const LAT: (f64, f64) = (43.04, 43.40);

@@ -1,17 +1,15 @@
 //! Area answers are PostGIS's answers: on thousands of pins (random, on district vertices and edges, in the
 //! gaps between districts, in Medeu's exclave), pins per area, per drawn outline (with a hole), per radius
 //! (`ST_DWithin` on geography), the k nearest (ties allowed) and areas per point match PostGIS exactly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeSet;
 
-use common::{CATEGORIES, Server, StoreKind, TestStore};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use sqlx::PgPool;
+
+use crate::support::{CATEGORIES, Server, StoreKind, TestStore};
 
 async fn seed(store: &TestStore, pool: &PgPool, rng: &mut StdRng) -> Vec<(f64, f64)> {
     let mut points: Vec<(f64, f64)> =

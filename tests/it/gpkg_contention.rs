@@ -1,20 +1,19 @@
 //! Under write contention the embedded store never says "database is locked": requests wait for the lock,
 //! and one that cannot get it within the busy timeout is a 503 with Retry-After, writing nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::time::Duration;
 
-use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, count_pins, report};
 use futures_util::StreamExt;
 use serde_json::Value;
 use sqlx::Connection;
 
+use crate::support::{QalaProcess, REPUBLIC_SQUARE, StoreKind, TestStore, count_pins, report};
+
 #[tokio::test]
 async fn an_outside_writer_holding_the_lock_gives_waits_or_503_never_500() {
     let store = TestStore::new(StoreKind::Gpkg).await;
-    let server = Server::start(&store).await;
+    // The binary: the lock is held by another process than qala's, as SQLite sees a real outside writer.
+    let server = QalaProcess::start(&store).await;
 
     // Another process's write transaction, held for a while (as a long `qala areas import` might).
     let mut outside =

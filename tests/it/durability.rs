@@ -1,21 +1,20 @@
 //! Acknowledged means durable: every pin answered with 201 before a SIGKILL is in the store and in the index
 //! after a restart, and the index again matches the store exactly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, report};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
+use crate::support::{QalaProcess, REPUBLIC_SQUARE, StoreKind, TestStore, report};
+
 async fn a_kill_9_loses_no_acknowledged_pin(kind: StoreKind) {
     let store = TestStore::new(kind).await;
-    let mut server = Server::start(&store).await;
+    // The binary, not an in-process server: a SIGKILL of the process is the point.
+    let mut server = QalaProcess::start(&store).await;
     let mut rng = StdRng::seed_from_u64(7);
     let acknowledged: Arc<Mutex<BTreeSet<i64>>> = Arc::default();
 
@@ -69,7 +68,7 @@ async fn a_kill_9_loses_no_acknowledged_pin(kind: StoreKind) {
     assert!(acked.len() > 50, "the writers got acknowledgements ({})", acked.len());
 }
 
-async fn check(server: &Server, store: &TestStore, acknowledged: &BTreeSet<i64>, round: usize) {
+async fn check(server: &QalaProcess, store: &TestStore, acknowledged: &BTreeSet<i64>, round: usize) {
     let stored: BTreeSet<i64> = store.pin_ids().await.into_iter().collect();
     let missing: Vec<_> = acknowledged.difference(&stored).collect();
     assert!(missing.is_empty(), "round {round}: acknowledged but not stored: {missing:?}");

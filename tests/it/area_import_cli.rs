@@ -1,15 +1,15 @@
 //! `qala areas import|activate` as a planner uses them, against a running server on real PostGIS: versions,
 //! activation seen by the running service, comparison of two drafts, re-imported districts in other CRSs and
 //! as a Shapefile, and all-or-nothing rejection of bad files.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{Server, StoreKind, TestStore, all_pins, current_area_ids, eventually, postgis_pins_in, qala_cli};
 use serde_json::{Value, json};
+
+use crate::support::{
+    Server, StoreKind, TestStore, all_pins, current_area_ids, eventually, postgis_pins_in, qala_cli, report,
+};
 
 fn workdir(store: &TestStore) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("import").join(&store.name);
@@ -60,7 +60,7 @@ async fn two_historic_centre_drafts_are_imported_activated_and_compared(kind: St
     let places = [(76.950, 43.260), (76.970, 43.262), (76.936, 43.262), (76.940, 43.252)];
     for (n, (lon, lat)) in places.into_iter().chain(places.map(|(lon, lat)| (lon + 0.001, lat))).enumerate() {
         let category = if n % 2 == 0 { "pram" } else { "wheelchair" };
-        assert_eq!(server.post_pin(&common::report(lon, lat, category, "compare")).await.status(), 201);
+        assert_eq!(server.post_pin(&report(lon, lat, category, "compare")).await.status(), 201);
     }
     let wider = [(76.930, 43.248), (76.975, 43.248), (76.975, 43.275), (76.930, 43.275), (76.930, 43.248)];
     let file = write(&dir, "draft-2026-11.geojson", &outline("Draft November", &wider));

@@ -1,14 +1,12 @@
 //! `qala store copy` round-trips embedded → PostGIS → embedded with identical content: pins (ids, times,
 //! statuses, text), private contacts, every area version and which is current.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{REPUBLIC_SQUARE, Server, StoreKind, TestDb, TestStore, qala_cli, report};
 use serde_json::{Value, json};
 
+use crate::support::{QalaProcess, REPUBLIC_SQUARE, StoreKind, TestDb, TestStore, eventually, qala_cli, report};
+
 /// Everything a store shows through the API, plus its contacts.
-async fn snapshot(server: &Server) -> (Value, Value) {
+async fn snapshot(server: &QalaProcess) -> (Value, Value) {
     let (_, pins) = server.get_json("/api/v1/pins?limit=10000").await;
     let (_, areas) = server.get_json("/api/v1/areas").await;
     (pins["features"].clone(), areas["features"].clone())
@@ -27,7 +25,8 @@ async fn run(args: &[&str]) -> std::process::Output {
 #[tokio::test]
 async fn embedded_to_postgis_to_embedded_keeps_everything() {
     let source = TestStore::new(StoreKind::Gpkg).await;
-    let mut server = Server::start(&source).await;
+    // The binary: it is stopped with SIGTERM (and must exit) before `qala store copy` reads its store.
+    let mut server = QalaProcess::start(&source).await;
     for i in 0..300 {
         let mut body = report(
             REPUBLIC_SQUARE.0 + f64::from(i % 30) * 1e-3,
@@ -47,7 +46,7 @@ async fn embedded_to_postgis_to_embedded_keeps_everything() {
         qala_cli(&source, &["areas", "import", draft.to_str().unwrap(), "--kind", "historic_centre", "--activate"])
             .await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    common::eventually("the draft is current", || async {
+    eventually("the draft is current", || async {
         server.get_json("/api/v1/areas?kind=historic_centre&current=true").await.1["features"][0]["properties"]["version"] == 2
     })
     .await;
@@ -73,7 +72,7 @@ async fn embedded_to_postgis_to_embedded_keeps_everything() {
     let on_back = TestStore::from_gpkg(back);
     let mut expected_contacts = None;
     for copy in [&on_pg, &on_back] {
-        let mut server = Server::start(copy).await;
+        let mut server = QalaProcess::start(copy).await;
         let after = snapshot(&server).await;
         assert_eq!(after.0, before.0, "pins identical on {}", copy.name);
         assert_eq!(after.1, before.1, "areas identical on {}", copy.name);

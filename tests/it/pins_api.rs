@@ -1,13 +1,11 @@
 //! The pins API against the real server on real PostGIS: create, read, list, filter, page.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeSet;
 
-use common::{CATEGORIES, REPUBLIC_SQUARE, Server, StoreKind, TestStore, count_pins, report};
 use futures_util::StreamExt;
 use serde_json::Value;
+
+use crate::support::{CATEGORIES, REPUBLIC_SQUARE, Server, StoreKind, TestStore, count_pins, report};
 
 async fn a_report_is_created_read_back_and_listed(kind: StoreKind) {
     let store = TestStore::new(kind).await;

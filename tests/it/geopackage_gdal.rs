@@ -1,16 +1,15 @@
 //! The embedded store is a GeoPackage that GDAL reads as it is, and a GeoPackage written by GDAL is an area
 //! file qala imports.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{REPUBLIC_SQUARE, Server, StoreKind, TestStore, gdal, qala_cli, report};
 use serde_json::Value;
+
+use crate::support::{QalaProcess, REPUBLIC_SQUARE, Server, StoreKind, TestStore, eventually, gdal, qala_cli, report};
 
 #[tokio::test]
 async fn ogrinfo_and_ogr2ogr_read_the_embedded_store() {
     let store = TestStore::new(StoreKind::Gpkg).await;
-    let mut server = Server::start(&store).await;
+    // The binary: GDAL reads the file after qala has exited, so the test stops the process.
+    let mut server = QalaProcess::start(&store).await;
     for i in 0..25 {
         let body = report(REPUBLIC_SQUARE.0 + f64::from(i) * 1e-3, REPUBLIC_SQUARE.1, "bicycle", "GDAL");
         assert_eq!(server.post_pin(&body).await.status(), 201);
@@ -64,7 +63,7 @@ async fn imports_a_geopackage_written_by_ogr2ogr(kind: StoreKind) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("imported 8 district area(s)") && stdout.contains("EPSG:32643"), "{stdout}");
-    common::eventually("the GeoPackage districts are current", || async {
+    eventually("the GeoPackage districts are current", || async {
         let (_, list) = server.get_json("/api/v1/areas?kind=district&current=true").await;
         list["features"].as_array().unwrap().iter().all(|f| f["properties"]["version"] == 2)
     })

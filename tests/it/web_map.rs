@@ -5,14 +5,11 @@
 //! `./scripts/test` installs Chromium and the npm packages from `maps/package-lock.json` and builds the page
 //! before `cargo test`; run on its own, this test fails (never skips) when any of that is missing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{Server, StoreKind, TestStore, qala_cli};
 use serde_json::json;
+
+use crate::support::{ServeOptions, Server, StoreKind, TestStore, qala_cli};
 
 fn maps_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("maps")
@@ -47,8 +44,8 @@ async fn the_web_map_passes_its_browser_tests() {
     .await;
     assert!(imported.status.success(), "areas import: {}", String::from_utf8_lossy(&imported.stderr));
 
-    let dist: String = maps.join("dist").to_string_lossy().into();
-    let server = Server::start_with_env(&store, &[("QALA_WEB_DIR", dist.clone())]).await;
+    let dist = maps.join("dist");
+    let server = Server::start_with(&store, ServeOptions { web_dir: Some(dist.clone()), ..Default::default() }).await;
 
     // Two more instances for the basemap tests, each on its own empty store: one configured with a style it
     // serves itself beside a copy of the page (a relative URL), one with a basemap nobody answers.
@@ -59,20 +56,17 @@ async fn the_web_map_passes_its_browser_tests() {
         "layers": [{"id": "test-background", "type": "background", "paint": {"background-color": "#123456"}}]});
     std::fs::write(site.path().join("basemap-test/style.json"), style.to_string()).unwrap();
     let configured_store = TestStore::new(StoreKind::Gpkg).await;
-    let configured = Server::start_with_env(
+    let configured = Server::start_with(
         &configured_store,
-        &[
-            ("QALA_WEB_DIR", site.path().to_string_lossy().into()),
-            ("QALA_BASEMAP_STYLE", "/basemap-test/style.json".into()),
-        ],
+        ServeOptions { web_dir: Some(site.path().to_owned()), basemap_style: Some("/basemap-test/style.json".into()) },
     )
     .await;
     // A port that was just free: nothing listens there, so the browser's connection is refused at once.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let down_store = TestStore::new(StoreKind::Gpkg).await;
-    let down = Server::start_with_env(
+    let down = Server::start_with(
         &down_store,
-        &[("QALA_WEB_DIR", dist), ("QALA_BASEMAP_STYLE", format!("http://{closed}/style.json"))],
+        ServeOptions { web_dir: Some(dist), basemap_style: Some(format!("http://{closed}/style.json")) },
     )
     .await;
 

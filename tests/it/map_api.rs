@@ -3,20 +3,19 @@
 //! pins in the order asked, district label points lie in their districts, the config carries the city and the
 //! deployment's basemap, the built page and its assets are served with the right caching, and answers are
 //! gzipped for clients that ask.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeSet;
 use std::io::Read as _;
 use std::path::PathBuf;
 
-use common::{
-    CATEGORIES, REPUBLIC_SQUARE, Server, StoreKind, TestStore, current_area_ids, postgis_pins_in, qala_cli, report,
-};
 use serde_json::Value;
 use sqlx::PgPool;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+use crate::support::{
+    CATEGORIES, REPUBLIC_SQUARE, ServeOptions, Server, StoreKind, TestStore, current_area_ids, postgis_pins_in,
+    qala_cli, report,
+};
 
 const STATUSES: [&str; 5] = ["new", "confirmed", "in_progress", "resolved", "rejected"];
 
@@ -347,7 +346,7 @@ async fn district_label_points_lie_in_their_districts(kind: StoreKind) {
             )
             .bind(lon)
             .bind(lat)
-            .fetch_one(&store.postgis().pool().await)
+            .fetch_one(&store.postgis().await.pool().await)
             .await
             .unwrap();
             let (qx, qy) = (q[0].as_f64().unwrap(), q[1].as_f64().unwrap());
@@ -390,7 +389,8 @@ async fn config_has_the_city_and_the_basemap(kind: StoreKind) {
     drop(server);
 
     let style = "https://tiles.example.org/styles/almaty.json?key=a&b=c";
-    let server = Server::start_with_env(&store, &[("QALA_BASEMAP_STYLE", style.to_owned())]).await;
+    let server =
+        Server::start_with(&store, ServeOptions { basemap_style: Some(style.to_owned()), ..Default::default() }).await;
     let (_, config) = server.get_json("/api/v1/map/config").await;
     assert_eq!(config["basemap_style"], style);
     assert_eq!(config["categories"], serde_json::json!(CATEGORIES));
@@ -419,7 +419,7 @@ async fn the_web_map_is_served_with_caching_and_gzip(kind: StoreKind) {
     std::fs::write(dist.join("index.html"), html).unwrap();
     std::fs::write(dist.join("assets/x-123.js"), &js).unwrap();
     std::fs::write(root.join("secret.txt"), "not for the web").unwrap();
-    let server = Server::start_with_env(&store, &[("QALA_WEB_DIR", dist.display().to_string())]).await;
+    let server = Server::start_with(&store, ServeOptions { web_dir: Some(dist.clone()), ..Default::default() }).await;
 
     let r = server.get("/").await;
     assert_eq!(r.status(), 200);
@@ -493,7 +493,7 @@ async fn the_web_map_is_served_with_caching_and_gzip(kind: StoreKind) {
     // Not built yet: a page saying how to build it, and the API as ever.
     let empty = root.join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let server = Server::start_with_env(&store, &[("QALA_WEB_DIR", empty.display().to_string())]).await;
+    let server = Server::start_with(&store, ServeOptions { web_dir: Some(empty.clone()), ..Default::default() }).await;
     let r = server.get("/").await;
     assert_eq!(r.status(), 503);
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));

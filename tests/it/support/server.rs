@@ -1,0 +1,178 @@
+//! qala's HTTP service in the test process: `qala::server::run` on port 0, with the state `qala serve`
+//! builds, on a runtime and threads of its own.
+//!
+//! Most tests only talk HTTP to the service, so they need no process: starting in-process skips spawning the
+//! binary and reading its address from stdout, and [`app_state`] is the one place where the tests build an
+//! `AppState` (the same steps as `src/cli/serve.rs`, from the same command line). Each server runs on its own
+//! multi-threaded runtime on its own threads, so a test that blocks its own thread (a GDAL tool reading the
+//! OGC API) does not block the server, and stopping it ends every task it started; its log is routed to
+//! a file ([`super::logs`]). What needs the real binary is in [`super::process`].
+
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use clap::Parser as _;
+use qala::config::{Cli, Command};
+use qala::spatial::ServiceArea;
+use qala::state::{AppState, WebConfig};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use super::api::Api;
+use super::logs;
+use super::store::{StoreKind, TestStore};
+
+/// What a deployment may set for the web map (`qala serve --web-dir`, `--basemap-style`); unset is the
+/// binary's default.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    pub web_dir: Option<PathBuf>,
+    pub basemap_style: Option<String>,
+}
+
+/// qala serving on 127.0.0.1 on a free port, in this process. Dropping it shuts it down.
+pub struct Server {
+    api: Api,
+    /// The `qala serve` command line this server is built from.
+    argv: Vec<String>,
+    log_path: PathBuf,
+    running: Option<Running>,
+}
+
+/// One start of the server: dropping `shutdown` begins a graceful shutdown; `stopped` fires when the
+/// server's runtime is gone.
+struct Running {
+    thread: String,
+    handle: tokio::runtime::Handle,
+    shutdown: oneshot::Sender<()>,
+    stopped: oneshot::Receiver<()>,
+}
+
+impl Deref for Server {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+impl Server {
+    pub async fn start(store: &TestStore) -> Server {
+        Self::start_with(store, ServeOptions::default()).await
+    }
+
+    pub async fn start_with(store: &TestStore, options: ServeOptions) -> Server {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("server-logs");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut argv: Vec<String> = ["qala", "serve", "--bind", "127.0.0.1:0"].map(String::from).into();
+        match store.kind {
+            StoreKind::Postgis => argv.push(format!("--database-url={}", store.database_url())),
+            StoreKind::Gpkg => {
+                argv.extend(["--database-url=".into(), "--store".into(), store.gpkg_path.display().to_string()]);
+            }
+        }
+        if let Some(dir) = options.web_dir {
+            argv.extend(["--web-dir".into(), dir.display().to_string()]);
+        }
+        if let Some(style) = options.basemap_style {
+            argv.push(format!("--basemap-style={style}"));
+        }
+        let log_path = dir.join(format!("{}.log", store.name));
+        let mut server = Server { api: Api::new(String::new()), argv, log_path, running: None };
+        server.spawn().await;
+        server
+    }
+
+    async fn spawn(&mut self) {
+        static STARTS: AtomicUsize = AtomicUsize::new(0);
+        let thread = format!("qala-server-{}", STARTS.fetch_add(1, Ordering::SeqCst));
+        logs::route(&thread, &self.log_path);
+        let (started_tx, started_rx) = oneshot::channel();
+        let (shutdown, shutdown_rx) = oneshot::channel::<()>();
+        let (stopped_tx, stopped) = oneshot::channel();
+        let argv = self.argv.clone();
+        let name = thread.clone();
+        std::thread::Builder::new()
+            .name(thread.clone())
+            .spawn(move || {
+                let runtime =
+                    tokio::runtime::Builder::new_multi_thread().thread_name(name).enable_all().build().unwrap();
+                let handle = runtime.handle().clone();
+                runtime.block_on(async move {
+                    let (listener, state) = match app_state(&argv).await {
+                        Ok(started) => started,
+                        Err(e) => {
+                            let _ = started_tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    let _ = started_tx.send(listener.local_addr().map(|a| (a, handle)).map_err(|e| e.to_string()));
+                    let shutdown = async move {
+                        let _ = shutdown_rx.await;
+                    };
+                    if let Err(e) = qala::server::run(listener, state, shutdown).await {
+                        tracing::error!(error = %e, "serving HTTP failed");
+                    }
+                });
+                // Ends the index loader, the area follower and anything else the server spawned.
+                runtime.shutdown_timeout(Duration::from_secs(10));
+                let _ = stopped_tx.send(());
+            })
+            .unwrap();
+        let started: Result<(SocketAddr, tokio::runtime::Handle), String> =
+            tokio::time::timeout(Duration::from_secs(60), started_rx)
+                .await
+                .expect("qala did not start listening within 60 s")
+                .unwrap_or_else(|_| panic!("qala's thread ended before listening; log: {}", self.log()));
+        let (addr, handle) = started.unwrap_or_else(|e| panic!("qala could not start: {e}; log: {}", self.log()));
+        self.api.base = format!("http://{addr}");
+        self.running = Some(Running { thread, handle, shutdown, stopped });
+        self.api.wait_ready(|| self.log()).await;
+    }
+
+    /// What the server logged (and any panic on its threads), as the binary would have on stderr.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// Shuts the server down gracefully and waits until every task of it has ended.
+    pub async fn stop(&mut self) {
+        if let Some(Running { thread, shutdown, stopped, .. }) = self.running.take() {
+            drop(shutdown);
+            tokio::time::timeout(Duration::from_secs(30), stopped).await.expect("qala did not stop within 30 s").ok();
+            logs::unroute(&thread);
+        }
+    }
+
+    /// A fresh start on the same store (on a new port): the indexes are bulk-loaded from the store again.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.spawn().await;
+    }
+
+    /// The runtime the server runs on, to run something on its threads.
+    pub fn runtime(&self) -> &tokio::runtime::Handle {
+        &self.running.as_ref().expect("the server is running").handle
+    }
+}
+
+/// The listener and the state of `qala serve` with the command line `argv`, built as `src/cli/serve.rs`
+/// builds them (keep the two in step): the store opened (and migrated) and Almaty's areas loaded into an
+/// empty one, the feature cache, the service area and the web map's settings.
+async fn app_state(argv: &[String]) -> Result<(TcpListener, AppState), String> {
+    let args = match Cli::try_parse_from(argv).map_err(|e| e.to_string())?.command {
+        Command::Serve(args) => args,
+        other => return Err(format!("not a serve command: {other:?}")),
+    };
+    let store = qala::cli::open_store(&args.store).await.map_err(|e| e.to_string())?;
+    qala::ingest::seed_shipped_areas(store.as_ref()).await.map_err(|e| e.to_string())?;
+    let features = qala::http::FeatureCache::new(args.feature_cache_mib.saturating_mul(1024 * 1024));
+    // An empty QALA_BASEMAP_STYLE (a deployment unsetting it) means no basemap, not a style at "".
+    let basemap_style = args.basemap_style.filter(|s| !s.trim().is_empty());
+    let service_area = ServiceArea::almaty().map_err(|e| e.to_string())?;
+    let state = AppState::new(store, service_area, features).with_web(WebConfig { dir: args.web_dir, basemap_style });
+    let listener = TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    Ok((listener, state))
+}
