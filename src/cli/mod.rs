@@ -3,7 +3,7 @@
 mod areas;
 mod export;
 mod seed;
-mod serve;
+pub mod serve;
 mod store;
 
 use std::process::ExitCode;

@@ -12,6 +12,25 @@ use crate::spatial::ServiceArea;
 use crate::state::{AppState, WebConfig};
 
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
+    let (listener, state) = listen(args).await?;
+    let addr = listener.local_addr().map_err(|source| CliError::Io { context: "no local address".into(), source })?;
+    // A plain line on stdout, for scripts and the test harness that started us on port 0.
+    println!("qala listening on http://{addr}");
+    tracing::info!(%addr, "listening");
+    server::run(listener, state, server::shutdown_signal())
+        .await
+        .map_err(|source| CliError::Io { context: "serving HTTP failed".into(), source })?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// What `qala serve` serves: the store opened (and migrated), Almaty's areas loaded into an empty one, the
+/// feature cache, the service area and the web map's settings, and the bound listener. The in-process
+/// servers of the integration tests start through this too, so they run what the binary runs.
+///
+/// # Errors
+/// The store cannot be opened or seeded, or the address cannot be bound.
+pub async fn listen(args: ServeArgs) -> Result<(TcpListener, AppState), CliError> {
     let store = open_store(&args.store).await?;
     seed_shipped_areas(store.as_ref()).await?;
     let features = FeatureCache::new(args.feature_cache_mib.saturating_mul(1024 * 1024));
@@ -22,13 +41,5 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     let listener = TcpListener::bind(args.bind)
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on {}", args.bind), source })?;
-    let addr = listener.local_addr().map_err(|source| CliError::Io { context: "no local address".into(), source })?;
-    // A plain line on stdout, for scripts and the test harness that started us on port 0.
-    println!("qala listening on http://{addr}");
-    tracing::info!(%addr, "listening");
-    server::run(listener, state, server::shutdown_signal())
-        .await
-        .map_err(|source| CliError::Io { context: "serving HTTP failed".into(), source })?;
-    tracing::info!("stopped");
-    Ok(())
+    Ok((listener, state))
 }

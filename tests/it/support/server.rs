@@ -2,8 +2,8 @@
 //! builds, on a runtime and threads of its own.
 //!
 //! Most tests only talk HTTP to the service, so they need no process: starting in-process skips spawning the
-//! binary and reading its address from stdout, and [`app_state`] is the one place where the tests build an
-//! `AppState` (the same steps as `src/cli/serve.rs`, from the same command line). Each server runs on its own
+//! binary and reading its address from stdout, and [`app_state`] is where the tests build the
+//! `AppState`, by `qala serve`'s own code from the same command line. Each server runs on its own
 //! multi-threaded runtime on its own threads, so a test that blocks its own thread (a GDAL tool reading the
 //! OGC API) does not block the server, and stopping it ends every task it started; its log is routed to
 //! a file ([`super::logs`]). What needs the real binary is in [`super::process`].
@@ -16,8 +16,7 @@ use std::time::Duration;
 
 use clap::Parser as _;
 use qala::config::{Cli, Command};
-use qala::spatial::ServiceArea;
-use qala::state::{AppState, WebConfig};
+use qala::state::AppState;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -158,21 +157,11 @@ impl Server {
     }
 }
 
-/// The listener and the state of `qala serve` with the command line `argv`, built as `src/cli/serve.rs`
-/// builds them (keep the two in step): the store opened (and migrated) and Almaty's areas loaded into an
-/// empty one, the feature cache, the service area and the web map's settings.
+/// The listener and the state of `qala serve` with the command line `argv`, built by the binary's own code.
 async fn app_state(argv: &[String]) -> Result<(TcpListener, AppState), String> {
     let args = match Cli::try_parse_from(argv).map_err(|e| e.to_string())?.command {
         Command::Serve(args) => args,
         other => return Err(format!("not a serve command: {other:?}")),
     };
-    let store = qala::cli::open_store(&args.store).await.map_err(|e| e.to_string())?;
-    qala::ingest::seed_shipped_areas(store.as_ref()).await.map_err(|e| e.to_string())?;
-    let features = qala::http::FeatureCache::new(args.feature_cache_mib.saturating_mul(1024 * 1024));
-    // An empty QALA_BASEMAP_STYLE (a deployment unsetting it) means no basemap, not a style at "".
-    let basemap_style = args.basemap_style.filter(|s| !s.trim().is_empty());
-    let service_area = ServiceArea::almaty().map_err(|e| e.to_string())?;
-    let state = AppState::new(store, service_area, features).with_web(WebConfig { dir: args.web_dir, basemap_style });
-    let listener = TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
-    Ok((listener, state))
+    qala::cli::serve::listen(args).await.map_err(|e| e.to_string())
 }
