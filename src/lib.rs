@@ -7,7 +7,8 @@
 //! A core that knows no HTTP, and two edges over it: the HTTP layer ([`http`], served by [`server`]) and the
 //! command line ([`cli`]). Only `http/` and `server.rs` import axum or tower-http; only `store/` (and the
 //! GeoPackage file reader and writer, `spatial/import/gpkg_file.rs` and `export/gpkg.rs`, which share its
-//! format) import sqlx; only `index/` imports rstar. `tests/it/layout.rs` checks these rules.
+//! format) import sqlx; only `index/` imports rstar; no two files of a folder import each other in a cycle.
+//! `scripts/check-layout.py` (run by the test command) checks these rules.
 //!
 //! The core:
 //! - [`domain`]: plain types and validation (pin, category, status, bbox, paging). No I/O.
