@@ -19,7 +19,10 @@ impl<T: Ord> Smallest<T> {
     }
 
     /// Keeps `item` if it is among the `k` smallest so far, dropping the largest kept to make room.
-    #[inline]
+    ///
+    /// Not `#[inline]`: forced into a page's per-pin closure it made that closure too big for LLVM to inline
+    /// into the walk, a call per candidate pin and 6% more instructions per bbox page (callgrind, `cargo bench
+    /// --bench index`). Left to LLVM, the walk, the closure and this are one loop.
     pub(super) fn offer(&mut self, item: T) {
         if self.heap.len() < self.k {
             self.heap.push(item);

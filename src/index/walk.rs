@@ -25,6 +25,10 @@ pub(super) enum Search {
 }
 
 /// The region of a filter's bbox and an area's bounding box, both when both are given.
+///
+/// `#[inline]`: its callers ([`PinIndex::page`](super::PinIndex::page) among them) live in other files, and
+/// without it each page paid a call for it (1% of a bbox page's instructions under callgrind).
+#[inline]
 pub(super) fn search_envelope(filter: &PinFilter, area: Option<&PreparedArea>) -> Search {
     let bbox = filter.bbox.map(|b| [b.min_lon, b.min_lat, b.max_lon, b.max_lat]);
     let merged = match (bbox, area.map(PreparedArea::bounding_box)) {
