@@ -39,7 +39,7 @@ export function t(key, args = {}) {
 }
 
 function format(value) {
-  if (typeof value === 'number') return value.toLocaleString(locale());
+  if (typeof value === 'number') return formatNumber(value, Number.isInteger(value) ? 0 : 3, { trim: true });
   return String(value);
 }
 
@@ -54,6 +54,20 @@ export function setText(el, key, args) {
   if (args) el.dataset.i18nArgs = JSON.stringify(args);
   else delete el.dataset.i18nArgs;
   el.textContent = t(key, args);
+}
+
+/**
+ * Appends a term and its value to the description list `list`: the term is the string `termKey`, the value
+ * either a translated string (`key`, `args`) or data (`text`), shown as it is.
+ */
+export function appendTerm(list, termKey, { key = null, args, text = '' } = {}) {
+  const dt = document.createElement('dt');
+  setText(dt, termKey);
+  const dd = document.createElement('dd');
+  if (key) setText(dd, key, args);
+  else dd.textContent = text;
+  list.append(dt, dd);
+  return dd;
 }
 
 /** Empties `el` and stops translating it. */
@@ -101,15 +115,24 @@ export function areaName(properties) {
   return properties[`name_${current}`] || properties.name_en || properties.label || '';
 }
 
+// Kazakh as it is written (a space between thousands, a comma before decimals; "2026 ж. 2 желтоқсан"), by
+// hand: browsers without Kazakh locale data (Debian's Chromium among them) would otherwise write English.
+const KK_MONTHS = ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан'];
+const NBSP = '\u00a0';
+
 /** Dates as the current language writes them. */
 export function formatDate(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
+  if (current === 'kk') return `${date.getFullYear()} ж. ${date.getDate()} ${KK_MONTHS[date.getMonth()]}`;
   return date.toLocaleDateString(locale(), { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
-export function formatNumber(value, digits = 0) {
-  return value.toLocaleString(locale(), { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** `value` with `digits` decimals (`trim`: at most `digits`), grouped as the current language groups. */
+export function formatNumber(value, digits = 0, { trim = false } = {}) {
+  const options = { maximumFractionDigits: digits, minimumFractionDigits: trim ? 0 : digits };
+  if (current !== 'kk') return value.toLocaleString(locale(), options);
+  return value.toLocaleString('en-US', options).replace(/[,.]/g, (c) => (c === ',' ? NBSP : ','));
 }
 
 function safeStorage(action) {

@@ -1,7 +1,9 @@
 // The web map's entry point: reads qala's map configuration, builds the map (with the configured basemap, or
 // the offline one drawn from qala's own districts and city outline), then hands the page to the two views:
 // citizens reporting a problem (report.js) and planners reading the city (planner.js). `#report`,
-// `#planner` and `#pin/ID` in the address choose what is shown, so every view has a link.
+// `#planner` and `#pin/ID` in the address choose what is shown, so every view has a link. No element has
+// the id `report` or `planner`: a fragment naming an element makes it the start of keyboard navigation, and
+// the first Tab then skipped the header and the map.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { getJson } from './api.js';
@@ -9,17 +11,19 @@ import { initialLanguage, setLanguage, setText, t, onLanguageChange } from './i1
 import { createMap } from './map.js';
 import { createReportView } from './report.js';
 import { createPlannerView } from './planner.js';
+import { createPinView } from './pin.js';
 
-async function waitUntilReady() {
-  // While qala loads its index the API answers 503: wait for /readyz rather than show errors.
+async function waitUntilReady(loading) {
+  // While qala loads its index the API answers 503: wait for /readyz rather than show errors. When qala
+  // cannot be reached at all, say so (in the reader's language) and keep trying.
   for (;;) {
     try {
-      const response = await fetch('/readyz');
+      const response = await fetch('/readyz', { cache: 'no-store' });
       if (response.ok) return;
     } catch {
-      /* not up yet */
+      setText(loading, 'app.unreachable');
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 
@@ -29,7 +33,8 @@ async function main() {
     button.addEventListener('click', () => setLanguage(button.dataset.lang));
   }
   const loading = document.getElementById('loading');
-  await waitUntilReady();
+  await waitUntilReady(loading);
+  setText(loading, 'app.loading');
   const [config, districts] = await Promise.all([
     getJson('/api/v1/map/config'),
     getJson('/api/v1/areas?kind=district&current=true'),
@@ -40,13 +45,15 @@ async function main() {
   const views = {
     report: createReportView({ qala, config, districts }),
     planner: createPlannerView({ qala, config, districts }),
+    pin: createPinView({ qala }),
   };
   let active = null;
 
   async function route() {
     const hash = decodeURIComponent(location.hash.replace(/^#/, ''));
     const pin = /^pin\/(\d+)$/.exec(hash);
-    const name = pin ? 'report' : hash === 'planner' ? 'planner' : 'report';
+    const name = pin ? 'pin' : hash === 'planner' ? 'planner' : 'report';
+    if (name === 'pin' && active !== 'pin') views.pin.cameFrom(active === 'planner' ? '#planner' : '#report');
     if (active !== name) {
       if (active) views[active].hide();
       active = name;
@@ -56,11 +63,12 @@ async function main() {
         else link.removeAttribute('aria-current');
       }
       document.body.dataset.view = name;
-      setText(document.getElementById('map-hint'), `map.hint.${name}`);
-      qala.setMode(name);
+      const touch = matchMedia('(pointer: coarse), (max-width: 600px)').matches ? '_touch' : '';
+      setText(document.getElementById('map-hint'), `map.hint.${name}${touch}`);
+      qala.setMode(name === 'planner' ? 'planner' : 'report');
       await views[name].show();
     }
-    if (pin) await qala.showPin(Number(pin[1]));
+    if (pin) await views.pin.open(Number(pin[1]));
   }
   qala.onCentreKey((lngLat) => views[active]?.placeAt(lngLat));
   window.addEventListener('hashchange', route);

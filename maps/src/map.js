@@ -7,15 +7,18 @@ import * as maplibregl from 'maplibre-gl';
 // MapLibre finds its worker beside its own module; bundled, that file must be named to the bundler.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { getJson } from './api.js';
-import { areaName, formatDate, setText, t } from './i18n.js';
+import { areaName, setText, t } from './i18n.js';
 import { chooseBasemap, isBasemapSource, offlineStyle } from './basemap.js';
 import { addPinLayers, updateClusterCounts, PIN_LAYERS } from './pins.js';
 
-const DISTRICTS_URL = '/api/v1/areas?kind=district&current=true';
+// The comparison's two sides: black and white, which no category uses.
+export const COMPARE_COLOURS = { only_a: '#000000', only_b: '#ffffff' };
+
 // The historic centre as it stands (an illustrative draft until planners adopt one): shown to citizens; the
 // planner view draws the versions it is asked for instead.
 const CENTRE_URL = '/api/v1/areas?kind=historic_centre&current=true';
 const CENTRE_LABEL_ZOOM = 13;
+const KEYBOARD_ZOOM = 15;
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -42,13 +45,14 @@ export async function createMap({ config, districts }) {
     if (attribution) map.removeControl(attribution);
     attribution = new maplibregl.AttributionControl({ compact: true, customAttribution: t('map.attribution') });
     map.addControl(attribution, 'bottom-right');
+    // Folded to its (i) button until asked: open, the credits covered the bottom of a phone's map.
+    map.getContainer().querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show');
   }
   credit();
 
   let offline = basemap.offline;
   let mode = 'report';
   let pinsUrl = '/api/v1/map/pins';
-  let popup = null;
   let centreKeyHandler = () => {};
   const overlays = { density: null, centres: { a: null, b: null }, compare: null };
   const labelMarkers = [];
@@ -57,12 +61,15 @@ export async function createMap({ config, districts }) {
   function addOverlays() {
     const style = offline ? 'offline' : 'basemap';
     map.addSource('city', { type: 'geojson', data: config.city });
-    map.addSource('districts', { type: 'geojson', data: DISTRICTS_URL });
+    // The districts and the centre were fetched once by the page; the map draws those objects, not a URL
+    // it would fetch again.
+    map.addSource('districts', { type: 'geojson', data: districts });
     map.addSource('centre', { type: 'geojson', data: centre });
     map.addSource('centre-a', { type: 'geojson', data: emptyCollection() });
     map.addSource('centre-b', { type: 'geojson', data: emptyCollection() });
     map.addSource('compare', { type: 'geojson', data: emptyCollection() });
     map.addSource('place', { type: 'geojson', data: emptyCollection() });
+    map.addSource('selected', { type: 'geojson', data: emptyCollection() });
     map.addLayer({
       id: 'city-fill',
       type: 'fill',
@@ -115,9 +122,10 @@ export async function createMap({ config, districts }) {
       source: 'compare',
       paint: {
         'circle-radius': 5,
-        'circle-color': ['match', ['get', 'side'], 'only_a', '#8a1c7c', 'only_b', '#1b5e20', '#9e9e9e'],
-        'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': 1,
+        // Black and white, never a category's colour, and told apart without colour vision.
+        'circle-color': ['match', ['get', 'side'], 'only_a', COMPARE_COLOURS.only_a, 'only_b', COMPARE_COLOURS.only_b, '#9e9e9e'],
+        'circle-stroke-color': ['match', ['get', 'side'], 'only_b', '#000000', '#ffffff'],
+        'circle-stroke-width': ['match', ['get', 'side'], 'only_b', 2.5, 1.5],
       },
     });
     map.addLayer({
@@ -125,6 +133,12 @@ export async function createMap({ config, districts }) {
       type: 'circle',
       source: 'place',
       paint: { 'circle-radius': 9, 'circle-color': '#c62828', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 },
+    });
+    map.addLayer({
+      id: 'selected-point',
+      type: 'circle',
+      source: 'selected',
+      paint: { 'circle-radius': 12, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#1d232b', 'circle-stroke-width': 3 },
     });
     applyMode();
     restoreOverlays();
@@ -177,23 +191,30 @@ export async function createMap({ config, districts }) {
     clearTimeout(announceTimer);
     announceTimer = setTimeout(() => announceCentre(), 250);
   });
-  canvas.addEventListener('focus', () => announceCentre());
+  // From the keyboard the map starts where a place can be chosen to a few metres, not at city scale.
+  canvas.addEventListener('focus', () => {
+    if (canvas.matches(':focus-visible') && map.getZoom() < KEYBOARD_ZOOM) map.jumpTo({ zoom: KEYBOARD_ZOOM });
+    announceCentre();
+  });
 
   async function announceCentre() {
     const { lng, lat } = map.getCenter();
     const live = document.getElementById('map-live');
-    const district = await districtAt(lng, lat);
-    const args = { lat: lat.toFixed(5), lon: lng.toFixed(5), district: district ? areaName(district) : '' };
-    setText(live, district ? `map.crosshair.${mode}` : `map.crosshair.outside`, args);
+    const args = { lat: lat.toFixed(5), lon: lng.toFixed(5), district: '' };
+    try {
+      const district = await districtAt(lng, lat);
+      if (district) args.district = areaName(district);
+      setText(live, district ? `map.crosshair.${mode}` : `map.crosshair.outside`, args);
+    } catch {
+      // qala did not answer: the place is not known to be outside, only not looked up.
+      setText(live, 'map.crosshair.unknown', args);
+    }
   }
 
+  /** The district at (lon, lat), or null outside every district; throws an ApiProblem when qala cannot say. */
   async function districtAt(lon, lat) {
-    try {
-      const found = await getJson(`/api/v1/point/${lon.toFixed(6)},${lat.toFixed(6)}/areas`);
-      return found.features.find((f) => f.properties.kind === 'district')?.properties || null;
-    } catch {
-      return null;
-    }
+    const found = await getJson(`/api/v1/point/${lon.toFixed(6)},${lat.toFixed(6)}/areas`);
+    return found.features.find((f) => f.properties.kind === 'district')?.properties || null;
   }
 
   function applyMode() {
@@ -235,19 +256,27 @@ export async function createMap({ config, districts }) {
     },
     setMode(next) {
       mode = next;
-      popup?.remove();
       applyMode();
     },
     onCentreKey(handler) {
       centreKeyHandler = handler;
     },
-    /** Reloads the pins layer from `url` (the lean pins endpoint with the view's filters). */
+    /** Shows the pins of `url` (the lean pins endpoint with the view's filters); the same URL is not fetched again. */
     setPinsUrl(url) {
+      if (url === pinsUrl) return;
       pinsUrl = url;
       map.getSource('pins')?.setData(url);
     },
+    /** Fetches the pins again (after a report): qala answers `no-cache` with an ETag, so the browser asks
+     * again and gets either the new pins or a 304. */
     refreshPins() {
-      map.getSource('pins')?.setData(`${pinsUrl}${pinsUrl.includes('?') ? '&' : '?'}_=${Date.now()}`);
+      map.getSource('pins')?.setData(pinsUrl);
+    },
+    /** Shows or hides the pins (a planner reading the choropleth alone). */
+    showPins(visible) {
+      for (const id of PIN_LAYERS) {
+        if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+      }
     },
     /** Colours districts by `colours` (area id → colour); null clears the choropleth. */
     setDensity(colours) {
@@ -277,15 +306,12 @@ export async function createMap({ config, districts }) {
     fitDistrict(feature) {
       map.fitBounds(boundsOf(feature.geometry), { padding: 24, duration: 600 });
     },
-    async showPin(id) {
-      try {
-        const feature = await getJson(`/api/v1/pins/${id}`);
-        const [lon, lat] = feature.geometry.coordinates;
-        map.jumpTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 16) });
-        openPopup(feature);
-      } catch {
-        /* an unknown pin: the map stays where it is */
-      }
+    /** Centres the map on `feature` and rings it; null clears the ring. */
+    selectPin(feature) {
+      map.getSource('selected')?.setData(feature ? { type: 'FeatureCollection', features: [feature] } : emptyCollection());
+      if (!feature) return;
+      const [lon, lat] = feature.geometry.coordinates;
+      map.jumpTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 16) });
     },
     translate() {
       credit();
@@ -302,7 +328,6 @@ export async function createMap({ config, districts }) {
       set('.maplibregl-ctrl-attrib-button', 'AttributionControl.ToggleAttribution');
       canvas.setAttribute('aria-label', t('map.canvas'));
       canvas.setAttribute('aria-roledescription', t('map.roledescription'));
-      popup?.remove();
     },
   };
 
@@ -315,13 +340,10 @@ export async function createMap({ config, districts }) {
       });
       return;
     }
+    // A tap on a pin opens that problem's page; a tap on the empty map is the view's (a place, a district).
     const pin = hit.find((f) => f.layer.id === 'pin-points');
-    if (pin && mode === 'planner') {
-      qala.showPin(pin.id ?? pin.properties.id);
-      return;
-    }
-    if (pin && mode === 'report' && event.originalEvent.altKey) {
-      qala.showPin(pin.id ?? pin.properties.id);
+    if (pin) {
+      location.hash = `#pin/${pin.id ?? pin.properties.id}`;
       return;
     }
     for (const handler of clickHandlers) handler(event.lngLat, event.point);
@@ -334,29 +356,6 @@ export async function createMap({ config, districts }) {
     map.on('mouseleave', layer, () => (canvas.style.cursor = ''));
   }
 
-  function openPopup(feature) {
-    popup?.remove();
-    const p = feature.properties;
-    const body = document.createElement('div');
-    body.className = 'pin-popup';
-    const title = document.createElement('strong');
-    title.textContent = t('pin.title', { id: String(feature.id), category: t(`category.${p.category}`) });
-    const meta = document.createElement('p');
-    meta.textContent = t('pin.meta', { status: t(`status.${p.status}`), date: formatDate(p.created_at) });
-    const text = document.createElement('p');
-    text.textContent = p.description;
-    body.append(title, meta, text);
-    popup = new maplibregl.Popup({ maxWidth: '280px', focusAfterOpen: false })
-      .setLngLat(feature.geometry.coordinates)
-      .setDOMContent(body)
-      .addTo(map);
-    const close = popup.getElement().querySelector('.maplibregl-popup-close-button');
-    close?.setAttribute('aria-label', mapLocale()['Popup.Close']);
-    close?.setAttribute('title', mapLocale()['Popup.Close']);
-    const live = document.getElementById('map-live');
-    live.textContent = `${title.textContent}. ${meta.textContent}. ${p.description}`;
-  }
-  qala.openPopup = openPopup;
   qala.translate();
   showCentreLabels();
   return qala;

@@ -20,7 +20,7 @@ export function addPinLayers(map, url) {
     source: 'pins',
     filter: ['has', 'point_count'],
     paint: {
-      'circle-color': ['step', ['get', 'point_count'], '#4f7cac', 50, '#3b5f8a', 500, '#27415f'],
+      'circle-color': ['step', ['get', 'point_count'], '#46709d', 50, '#3b5f8a', 500, '#27415f'],
       'circle-radius': ['step', ['get', 'point_count'], 13, 50, 17, 500, 22, 5000, 27],
       'circle-stroke-color': '#ffffff',
       'circle-stroke-width': 2,

@@ -3,7 +3,7 @@
 // statistics with a sortable, paged table of its pins (a row shows its pin on the map), and downloads of
 // exactly the filtered pins through qala's export API.
 import { ApiProblem, getJson, query } from './api.js';
-import { areaName, clearText, formatDate, formatNumber, onLanguageChange, setText, t } from './i18n.js';
+import { appendTerm, areaName, clearText, formatDate, formatNumber, onLanguageChange, setText, t } from './i18n.js';
 import { STATUS_COLOURS } from './categories.js';
 import { fillDistrictOptions } from './districts.js';
 
@@ -68,20 +68,20 @@ export function createPlannerView({ qala, config, districts }) {
   }
 
   function paintDensity(areas) {
-    const values = areas.map((a) => a.pins_per_km2);
-    const thresholds = breaks(values, CLASS_COLOURS.length);
+    const { thresholds, step } = breaks(areas.map((a) => a.pins_per_km2), CLASS_COLOURS.length);
     const colourOf = (v) => CLASS_COLOURS[thresholds.filter((th) => v >= th).length];
     qala.setDensity(Object.fromEntries(areas.map((a) => [a.area_id, colourOf(a.pins_per_km2)])));
-    renderLegend(thresholds);
+    renderLegend(thresholds, step);
   }
 
-  function renderLegend(thresholds) {
+  function renderLegend(thresholds, step) {
     const legend = $('legend');
     legend.replaceChildren();
     const title = document.createElement('p');
     title.className = 'legend-title';
     setText(title, 'planner.legend.title');
     const list = document.createElement('ul');
+    const digits = step < 1 ? 1 : 0;
     const bounds = [0, ...thresholds];
     bounds.forEach((low, i) => {
       const item = document.createElement('li');
@@ -90,12 +90,15 @@ export function createPlannerView({ qala, config, districts }) {
       swatch.style.background = CLASS_COLOURS[i];
       const text = document.createElement('span');
       const high = bounds[i + 1];
-      if (high === undefined) setText(text, 'planner.legend.above', { low: formatNumber(low, 1) });
-      else setText(text, 'planner.legend.range', { low: formatNumber(low, 1), high: formatNumber(high, 1) });
+      if (high === undefined) setText(text, 'planner.legend.above', { low: formatNumber(low, digits) });
+      else setText(text, 'planner.legend.range', { low: formatNumber(low, digits), high: formatNumber(high, digits) });
       item.append(swatch, text);
       list.append(item);
     });
-    legend.append(title, list);
+    const note = document.createElement('p');
+    note.className = 'legend-note';
+    if (thresholds.length) setText(note, 'planner.legend.classes', { step: formatNumber(step, digits) });
+    legend.append(title, list, note);
     legend.hidden = false;
   }
 
@@ -125,13 +128,7 @@ export function createPlannerView({ qala, config, districts }) {
   function renderStats(feature, all, filtered) {
     const list = $('stats-list');
     list.replaceChildren();
-    const row = (termKey, value, args) => {
-      const dt = document.createElement('dt');
-      setText(dt, termKey, args);
-      const dd = document.createElement('dd');
-      dd.textContent = value;
-      list.append(dt, dd);
-    };
+    const row = (termKey, value) => appendTerm(list, termKey, { text: value });
     row('planner.stats.area', formatNumber(feature.properties.area_km2, 2));
     row('planner.stats.matching', formatNumber(filtered?.count ?? 0));
     row('planner.stats.density', formatNumber(filtered?.pins_per_km2 ?? 0, 2));
@@ -184,7 +181,7 @@ export function createPlannerView({ qala, config, districts }) {
       setText(show, 'planner.table.show', { id: String(feature.id) });
       show.addEventListener('click', (event) => {
         event.stopPropagation();
-        qala.showPin(feature.id);
+        location.hash = `#pin/${feature.id}`;
       });
       cell(show);
       setText(cell(''), `category.${p.category}`);
@@ -193,8 +190,11 @@ export function createPlannerView({ qala, config, districts }) {
       status.style.setProperty('--status', STATUS_COLOURS[p.status]);
       setText(status, `status.${p.status}`);
       cell(formatDate(p.created_at));
-      cell(p.description);
-      tr.addEventListener('click', () => qala.showPin(feature.id));
+      const description = document.createElement('div');
+      description.className = 'clamp';
+      description.textContent = p.description;
+      cell(description);
+      tr.addEventListener('click', () => (location.hash = `#pin/${feature.id}`));
       body.append(tr);
     }
     const total = page.numberMatched;
@@ -299,6 +299,7 @@ export function createPlannerView({ qala, config, districts }) {
     }
   }
 
+  $('show-pins').addEventListener('change', () => qala.showPins($('show-pins').checked));
   $('centre-a').addEventListener('change', showCentres);
   $('centre-b').addEventListener('change', showCentres);
   filtersForm.addEventListener('submit', (event) => {
@@ -319,13 +320,13 @@ export function createPlannerView({ qala, config, districts }) {
     await apply();
   }
   qala.onMapClick((lngLat) => {
-    if (!$('planner').hidden) selectDistrictAt(lngLat);
+    if (!$('planner-view').hidden) selectDistrictAt(lngLat);
   });
 
   onLanguageChange(() => {
     fillDistricts();
     fillCentres();
-    if (!$('planner').hidden && state.stats) {
+    if (!$('planner-view').hidden && state.stats) {
       // Dates and numbers are written in the language's own way: redraw what shows them.
       paintDensity(state.stats.areas);
       showDistrict();
@@ -344,6 +345,7 @@ export function createPlannerView({ qala, config, districts }) {
         qala.setPinsUrl(`/api/v1/map/pins${query(state.filter)}`);
         if (state.stats) paintDensity(state.stats.areas);
       }
+      qala.showPins($('show-pins').checked);
     },
     hide() {
       $('legend').hidden = true;
@@ -371,17 +373,21 @@ function checkboxes(container, name, slugs) {
   }
 }
 
-/** Class thresholds for the choropleth: quantiles of the values, rounded to two significant digits. */
+/**
+ * Class thresholds for the choropleth: equal steps from 0 of a round size (1, 2 or 5 × a power of ten), so
+ * that a colour always means the same range and two districts of nearly the same density share a class
+ * (quantiles over eight districts made 28 and 32 pins/km² look pale against dark). Answers the thresholds
+ * (the lower bound of each class after the first) and the step.
+ */
 export function breaks(values, classes) {
-  const sorted = values.filter((v) => v > 0).sort((a, b) => a - b);
-  if (!sorted.length) return [];
-  const out = [];
-  for (let i = 1; i < classes; i++) {
-    const v = sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / classes))];
-    const rounded = Number(v.toPrecision(2));
-    if (rounded > 0 && !out.includes(rounded)) out.push(rounded);
-  }
-  return out;
+  const max = Math.max(0, ...values.filter((v) => Number.isFinite(v)));
+  if (max <= 0) return { thresholds: [], step: 0 };
+  const raw = max / classes;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
+  const thresholds = [];
+  for (let i = 1; i < classes && i * step <= max; i++) thresholds.push(Number((i * step).toPrecision(6)));
+  return { thresholds, step };
 }
 
 function totalCount(areas) {

@@ -4,8 +4,8 @@
 // pin then goes to a point inside the district and the words go with the description). The form does not
 // judge the input itself: qala's API does, and each problem it names is shown next to its field, translated.
 import { ApiProblem, getJson, postPin } from './api.js';
-import { areaName, clearText, onLanguageChange, setText, t } from './i18n.js';
-import { pictogram } from './categories.js';
+import { appendTerm, areaName, clearText, onLanguageChange, setText, t } from './i18n.js';
+import { CATEGORY_COLOURS, pictogram } from './categories.js';
 import { fillDistrictOptions } from './districts.js';
 
 const FIELDS = {
@@ -17,14 +17,17 @@ const FIELDS = {
 };
 
 export function createReportView({ qala, config, districts }) {
-  const form = document.getElementById('report');
+  const form = document.getElementById('report-form');
   const $ = (id) => document.getElementById(id);
   const lat = $('lat');
   const lon = $('lon');
   const district = $('district');
   const where = $('where');
   const result = $('result');
+  const fields = $('report-fields');
+  const status = $('form-status');
   let placeLookup = 0;
+  renderPinLegend(config.categories);
 
   // Category buttons: real radio inputs (arrow keys move between them), drawn as large pictogram tiles.
   const grid = $('category-grid');
@@ -57,7 +60,14 @@ export function createReportView({ qala, config, districts }) {
     }
     qala.setPlace(lo, la);
     const ticket = ++placeLookup;
-    const found = await qala.districtAt(lo, la);
+    let found;
+    try {
+      found = await qala.districtAt(lo, la);
+    } catch {
+      // Not "outside": qala did not answer, so nobody knows yet.
+      if (ticket === placeLookup) setText(where, 'report.place.where_unknown', { lat: la.toFixed(5), lon: lo.toFixed(5) });
+      return;
+    }
     if (ticket !== placeLookup) return;
     if (found) {
       district.value = String(districts.features.find((f) => f.properties.label === found.label)?.id ?? '');
@@ -97,6 +107,7 @@ export function createReportView({ qala, config, districts }) {
   });
 
   function clearErrors() {
+    clearText(status);
     for (const field of Object.values(FIELDS)) {
       clearText($(field.error));
       if (field.input) $(field.input).removeAttribute('aria-invalid');
@@ -117,19 +128,21 @@ export function createReportView({ qala, config, districts }) {
     const first = errors[0] && FIELDS[errors[0].field];
     const focusTarget = first?.input ? $(first.input) : first?.container ? $(first.container).querySelector('input') : null;
     focusTarget?.focus();
-    setText(result, 'report.errors.summary', { count: errors.length });
+    // The count is of fields to correct; a failure of the network or of qala is said once, in its own words.
+    const marked = new Set(errors.filter((e) => e.field !== 'form').map((e) => e.field)).size;
+    if (marked) setText(status, 'report.errors.summary', { count: marked });
+    else setText(status, errors[0].key);
   }
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors();
-    clearText(result);
     const body = buildReport();
     const submit = $('submit');
     submit.disabled = true;
     try {
       const { feature } = await postPin(body.feature);
-      done(feature);
+      await done(feature, body);
     } catch (error) {
       showErrors(error instanceof ApiProblem ? problemToErrors(error, body) : [{ field: 'form', key: 'report.errors.other' }]);
     } finally {
@@ -163,31 +176,60 @@ export function createReportView({ qala, config, districts }) {
     return { feature: { type: 'Feature', geometry, properties }, placeFromDistrict };
   }
 
-  function done(feature) {
-    const link = `${location.origin}/#pin/${feature.id}`;
-    result.replaceChildren();
-    const message = document.createElement('p');
-    setText(message, 'report.done', { id: String(feature.id) });
-    const anchor = document.createElement('a');
-    anchor.href = link;
-    anchor.id = 'pin-link';
-    anchor.dataset.pinId = String(feature.id);
-    setText(anchor, 'report.done_link', { id: String(feature.id) });
-    result.append(message, anchor);
-    form.reset();
-    clearText(where);
+  /** The confirmation: what was sent, the problem's number and the link to its page; the form waits behind it. */
+  async function done(feature, body) {
+    const id = String(feature.id);
+    setText($('done-heading'), 'report.done', { id });
+    const link = $('pin-link');
+    link.href = `${location.origin}/#pin/${id}`;
+    link.dataset.pinId = id;
+    setText(link, 'report.done_link', { id });
+    const summary = $('done-summary');
+    summary.replaceChildren();
+    const [lo, la] = feature.geometry.coordinates;
+    appendTerm(summary, 'report.summary.category', { key: `category.${feature.properties.category}` });
+    if (body.placeFromDistrict) {
+      appendTerm(summary, 'report.summary.place', { key: 'report.summary.place_district', args: { district: districtName(district.value) } });
+    } else {
+      appendTerm(summary, 'report.summary.place', { key: 'report.summary.place_point', args: { lat: la.toFixed(5), lon: lo.toFixed(5) } });
+    }
+    appendTerm(summary, 'report.summary.description', { text: feature.properties.description });
+    const contact = body.feature.properties.contact ? 'report.summary.contact_given' : 'report.summary.contact_none';
+    appendTerm(summary, 'report.summary.contact', { key: contact });
+    fields.hidden = true;
+    result.hidden = false;
     qala.setPlace(null);
     qala.refreshPins();
-    anchor.focus();
+    link.focus();
   }
+
+  function districtName(id) {
+    const feature = districts.features.find((f) => String(f.id) === id);
+    return feature ? areaName(feature.properties) : '';
+  }
+
+  $('report-another').addEventListener('click', () => {
+    form.reset();
+    clearText(where);
+    clearErrors();
+    result.hidden = true;
+    fields.hidden = false;
+    $('lat').focus();
+  });
 
   return {
     async show() {
       qala.setPinsUrl('/api/v1/map/pins');
+      qala.showPins(true);
+      $('pin-legend').hidden = false;
     },
-    hide() {},
-    placeAt(lngLat) {
-      setPlace(lngLat);
+    hide() {
+      $('pin-legend').hidden = true;
+    },
+    /** Enter at the map's crosshair: the place is set, and the keyboard goes on to the next step. */
+    async placeAt(lngLat) {
+      await setPlace(lngLat);
+      (form.querySelector('input[name=category]:checked') || form.querySelector('input[name=category]'))?.focus();
     },
   };
 }
@@ -221,4 +263,32 @@ function problemToErrors(problem, body) {
 function number(text) {
   const value = Number(text.replace(',', '.'));
   return text === '' || !Number.isFinite(value) ? null : value;
+}
+
+/** The colours of the pins, for citizens: one swatch a category, and what a numbered circle is. */
+function renderPinLegend(categories) {
+  const legend = document.getElementById('pin-legend');
+  // Open beside a desktop map, folded to its title over a phone's.
+  legend.open = !matchMedia('(max-width: 600px)').matches;
+  const title = document.createElement('summary');
+  setText(title, 'report.legend.title');
+  const list = document.createElement('ul');
+  for (const slug of categories) {
+    const item = document.createElement('li');
+    const dot = document.createElement('span');
+    dot.className = 'dot';
+    dot.style.background = CATEGORY_COLOURS[slug];
+    const text = document.createElement('span');
+    setText(text, `category.${slug}`);
+    item.append(dot, text);
+    list.append(item);
+  }
+  const cluster = document.createElement('li');
+  const dot = document.createElement('span');
+  dot.className = 'dot cluster-dot';
+  const text = document.createElement('span');
+  setText(text, 'report.legend.cluster');
+  cluster.append(dot, text);
+  list.append(cluster);
+  legend.append(title, list);
 }

@@ -38,6 +38,7 @@ for (const [name, hash, viewport] of cases) {
     test(`axe: no serious or critical violation on the ${name} view, ${viewport.width} px, ${lang}`, async () => {
       const page = await openPage(shared.browser, { hash, lang, viewport });
       if (name === 'report') {
+        page.expectStatus(422, /\/api\/v1\/pins$/);
         await page.click('#submit');
         await page.waitForFunction(() => document.getElementById('place-error').textContent !== '');
       } else {

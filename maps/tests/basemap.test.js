@@ -90,11 +90,12 @@ test('the offline basemap renders the eight districts, the city and the historic
   await page.context().close();
 });
 
-for (const [view, hash] of [['report', '#report'], ['planner', '#planner']]) {
+for (const [view, hash] of [['report', '#report'], ['planner', '#planner'], ['pin', '#pin/1']]) {
   for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
     test(`screenshot: ${view} view on a ${size}`, async () => {
       const page = await openPage(shared.browser, { hash, lang: 'kk', viewport });
       if (view === 'planner') await page.waitForSelector('#legend:not([hidden]) li');
+      if (view === 'pin') await page.waitForFunction(() => document.getElementById('pin-heading').textContent !== '');
       await idle(page);
       // The map is visible at this size: the canvas fills its pane.
       const canvas = await page.$eval('.maplibregl-canvas', (c) => [c.clientWidth, c.clientHeight]);

@@ -54,12 +54,14 @@ export async function launch() {
 
 /**
  * A new page at `hash` in `lang` (set the way a returning visitor has it: remembered in localStorage), with
- * `page.problems` collecting console errors, uncaught exceptions, failed requests and any request to a host
- * other than qala.
+ * `page.problems` collecting console errors, uncaught exceptions, failed requests, any request to a host
+ * other than qala, and every 4xx or 5xx answer. A test that makes the page ask for a 4xx on purpose (a form
+ * the API refuses) says which with `page.expectStatus(status, urlPattern)`; `page.offline()` marks the
+ * moments when failures are the point.
  */
 export async function openPage(
   browser,
-  { hash = '#report', lang = 'en', viewport = DESKTOP, base = QALA, allowHost = null, geolocation = null } = {},
+  { hash = '#report', lang = 'en', viewport = DESKTOP, base = QALA, allowHost = null, geolocation = null, ready = true, beforeLoad = null } = {},
 ) {
   const context = await browser.newContext({
     viewport,
@@ -71,30 +73,46 @@ export async function openPage(
   await context.addInitScript((l) => localStorage.getItem('qala.lang') || localStorage.setItem('qala.lang', l), lang);
   const page = await context.newPage();
   page.problems = [];
+  page.requests = [];
+  page.expected = [];
+  page.expectStatus = (status, pattern) => page.expected.push({ status, pattern });
+  page.failuresExpected = false;
+  page.offline = (on = true) => {
+    page.failuresExpected = on;
+  };
   const origin = new URL(base).origin;
   // The one host a test expects the page to try (an unreachable basemap): its failure is the point.
   const allowed = (url) => allowHost !== null && new URL(url).host === allowHost;
   page.on('console', (m) => {
-    // Chromium logs every 4xx answer; the page asks for them on purpose (the API judges the forms) and shows
-    // them, so only other errors count. 5xx answers are caught below.
-    const expectedFailure = allowHost !== null && /^Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(m.text());
-    if (m.type() === 'error' && !expectedFailure && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
+    // Chromium logs every failed answer; the answers themselves are judged below (expected or not), so the
+    // console's copy of them is not counted twice.
+    const expectedFailure =
+      (allowHost !== null || page.failuresExpected) && /^Failed to load resource: net::ERR_/.test(m.text());
+    if (m.type() === 'error' && !expectedFailure && !/^Failed to load resource: the server responded with a status of \d\d\d/.test(m.text())) {
       page.problems.push(`console: ${m.text()}`);
     }
   });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   page.on('request', (r) => {
     const url = r.url();
+    page.requests.push(url);
     if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:') && !allowed(url)) page.problems.push(`request to ${url}`);
   });
   page.on('requestfailed', (r) => {
     // A download link's navigation is aborted by design once the file arrives.
-    if (!r.url().includes('/api/v1/exports/') && !allowed(r.url())) page.problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+    if (page.failuresExpected || r.url().includes('/api/v1/exports/') || allowed(r.url())) return;
+    page.problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
   });
   page.on('response', (r) => {
-    if (r.status() >= 500) page.problems.push(`HTTP ${r.status()} ${r.url()}`);
+    const status = r.status();
+    if (status < 400) return;
+    const url = r.url();
+    const wanted = page.expected.some((e) => e.status === status && (typeof e.pattern === 'string' ? url.includes(e.pattern) : e.pattern.test(url)));
+    if (!wanted) page.problems.push(`HTTP ${status} ${r.request().method()} ${url}`);
   });
+  if (beforeLoad) await beforeLoad(page);
   await page.goto(`${base}/${hash}`);
+  if (!ready) return page;
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   await idle(page);
   return page;
@@ -111,6 +129,16 @@ export async function idle(page) {
         else map.once('idle', done);
       }),
   );
+}
+
+/** Clicks the map where (lon, lat) is drawn. */
+export async function clickMapAt(page, lon, lat) {
+  const point = await page.evaluate(([lo, la]) => {
+    const p = window.qala.map.project([lo, la]);
+    const box = window.qala.map.getContainer().getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }, [lon, lat]);
+  await page.mouse.click(point.x, point.y);
 }
 
 export function assertNoProblems(page) {
@@ -141,8 +169,15 @@ export async function screenshot(page, name) {
 
 /** The string `key` of `lang` with `{name}` placeholders filled (numbers as the page writes them). */
 export function expected(lang, key, args = {}) {
-  const locale = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' }[lang];
-  return STRINGS[lang][key].replace(/\{(\w+)\}/g, (_, n) =>
-    typeof args[n] === 'number' ? args[n].toLocaleString(locale) : String(args[n]),
-  );
+  return STRINGS[lang][key].replace(/\{(\w+)\}/g, (_, n) => (typeof args[n] === 'number' ? number(lang, args[n]) : String(args[n])));
+}
+
+/** A number as `lang` writes it: Kazakh and Russian with a no-break space between thousands and a decimal comma. */
+export function number(lang, value, digits = 0) {
+  const options = { maximumFractionDigits: digits, minimumFractionDigits: digits };
+  if (lang === 'en') return value.toLocaleString('en-GB', options);
+  if (lang === 'ru') return value.toLocaleString('ru-RU', options);
+  const [whole, fraction] = value.toFixed(digits).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  return fraction ? `${grouped},${fraction}` : grouped;
 }

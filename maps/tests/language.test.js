@@ -9,8 +9,10 @@ const shared = sharedBrowser();
 
 /** Runs in the page: every visible string, checked against the dictionaries. Returns the failures. */
 function audit({ lang, strings }) {
-  const fill = (template, args) => template.replace(/\{(\w+)\}/g, (_, n) =>
-    typeof args[n] === 'number' ? args[n].toLocaleString({ kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' }[lang]) : String(args[n]));
+  // Kazakh numbers as Kazakh writes them (no-break space between thousands, decimal comma), locale data or not.
+  const kk = (v) => v.toLocaleString('en-US', { maximumFractionDigits: 3 }).replace(/[,.]/g, (c) => (c === ',' ? '\u00a0' : ','));
+  const number = (v) => (lang === 'kk' ? kk(v) : v.toLocaleString({ ru: 'ru-RU', en: 'en-GB' }[lang]));
+  const fill = (template, args) => template.replace(/\{(\w+)\}/g, (_, n) => (typeof args[n] === 'number' ? number(args[n]) : String(args[n])));
   const failures = [];
   const visible = (el) => {
     if (el.closest('[hidden]') || el.closest('[aria-hidden="true"]:not(.district-label, .centre-label)')) return false;
@@ -56,7 +58,7 @@ function audit({ lang, strings }) {
       el.closest('.cluster-count') ||
       el.closest('dd') ||
       el.closest('td') ||
-      el.closest('.pin-popup p:last-child') ||
+      el.closest('.pin-description') ||
       el.closest('.district-label') ||
       el.closest('.centre-label');
     if (!data) failures.push(`untranslated text "${text}" in <${el.tagName.toLowerCase()} class="${el.className}">`);
@@ -93,6 +95,7 @@ for (const hash of ['#report', '#planner']) {
       await page.click('.maplibregl-ctrl-attrib-button');
     } else {
       // And a form with an error and a confirmation-less state, so error strings are on the page.
+      page.expectStatus(422, /\/api\/v1\/pins$/);
       await page.click('#submit');
       await page.waitForFunction(() => document.getElementById('place-error').textContent !== '');
     }

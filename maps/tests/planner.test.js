@@ -52,6 +52,22 @@ test('the choropleth colours every district by pins per km², with a legend', as
   const ranked = stats.areas.map((a, i) => [a.pins_per_km2, order.indexOf(colours[i])]).sort((x, y) => x[0] - y[0]);
   for (let i = 1; i < ranked.length; i++) assert.ok(ranked[i][1] >= ranked[i - 1][1], 'colour classes follow density');
   assert.equal(await page.textContent('.legend-title'), expected('en', 'planner.legend.title'));
+  // The classes are equal steps of a round size from 0 (1, 2 or 5 × a power of ten), and the legend says so:
+  // two districts of nearly the same density are never pale against dark.
+  const note = await page.textContent('.legend-note');
+  const step = Number(/steps of ([\d.,]+)/.exec(note)[1].replace(/,/g, ''));
+  const mantissa = step / 10 ** Math.floor(Math.log10(step));
+  assert.ok([1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9), `a round step: ${step}`);
+  stats.areas.forEach((a, i) => {
+    assert.equal(colours[i], order[Math.min(Math.floor(a.pins_per_km2 / step), order.length - 1)], `${a.area_id}: ${a.pins_per_km2}/km²`);
+  });
+  const first = await page.textContent('#legend li');
+  assert.equal(first, expected('en', 'planner.legend.range', { low: 0, high: step }));
+  // Planners may hide the clusters to read the colours alone.
+  await page.uncheck('#show-pins');
+  assert.equal(await page.evaluate(() => window.qala.map.getLayoutProperty('pin-clusters', 'visibility')), 'none');
+  await page.check('#show-pins');
+  assert.equal(await page.evaluate(() => window.qala.map.getLayoutProperty('pin-clusters', 'visibility')), 'visible');
   assertNoProblems(page);
   await page.context().close();
 });
@@ -98,15 +114,17 @@ test('a planner filters by district and category; the table is the API answer, i
       }
     }
   }
-  // A row shows its pin on the map.
+  // A row opens its pin's page, with the pin ringed at the centre of the map; "back" returns to the planner.
   const first = Number(await page.getAttribute('#table-body tr', 'data-pin-id'));
   await page.click('#table-body tr >> nth=0');
-  await page.waitForSelector('.maplibregl-popup');
-  assert.match(await page.textContent('.maplibregl-popup'), new RegExp(`no\\. ${first}:`));
+  await page.waitForFunction((want) => document.getElementById('pin-heading').textContent === want, expected('en', 'pin.heading', { id: String(first) }));
+  assert.equal(await page.getAttribute('#pin-back', 'href'), '#planner');
   await idle(page);
   const { body: pin } = await api(`/api/v1/pins/${first}`);
   const centre = await page.evaluate(() => window.qala.map.getCenter().toArray());
   assert.ok(Math.abs(centre[0] - pin.geometry.coordinates[0]) < 1e-6 && Math.abs(centre[1] - pin.geometry.coordinates[1]) < 1e-6);
+  await page.click('#pin-back');
+  await page.waitForSelector('#planner-view:not([hidden]) #export-links a[data-format=csv]');
   // Exports carry the same filter.
   const csvHref = await page.getAttribute('#export-links a[data-format=csv]', 'href');
   assert.equal(csvHref, `/api/v1/exports/pins.csv?category=pram%2Cwheelchair&within=${id}`);
@@ -122,6 +140,10 @@ test('a planner filters by district and category; the table is the API answer, i
 
 test('dates filter the pins, and a reversed range is refused with a message', async () => {
   const page = await openPage(shared.browser, { hash: '#planner', lang: 'ru' });
+  // The reversed range is refused by the API, and the page says so: those 400s are the point.
+  page.expectStatus(400, '/api/v1/areas/stats?');
+  page.expectStatus(400, '/api/v1/map/table?');
+  page.expectStatus(400, '/api/v1/areas/compare?');
   await page.fill('#date-from', '2030-01-02');
   await page.fill('#date-to', '2030-01-01');
   await page.click('#filters button[type=submit]');
@@ -165,6 +187,15 @@ test('two historic-centre drafts are compared as the API compares them, with and
   await page.selectOption('#centre-b', String(b.id));
   const { body: all } = await api(`/api/v1/areas/compare?a=${a.id}&b=${b.id}`);
   await shows(all);
+  // "Only A" and "only B" are drawn in colours no category uses (black and white, told apart by their ring).
+  const paint = await page.evaluate(() => ({
+    fill: window.qala.map.getPaintProperty('compare-points', 'circle-color'),
+    categories: window.qala.map.getPaintProperty('pin-points', 'circle-color'),
+  }));
+  const sideColours = [paint.fill[3], paint.fill[5]].map((c) => c.toLowerCase());
+  const categoryColours = paint.categories.filter((c) => typeof c === 'string' && c.startsWith('#')).map((c) => c.toLowerCase());
+  assert.deepEqual(sideColours, ['#000000', '#ffffff']);
+  for (const c of sideColours) assert.ok(!categoryColours.includes(c), `${c} is not a category's colour`);
 
   await page.check('#filters input[name=category][value=wheelchair]');
   await page.check('#filters input[name=status][value=new]');
@@ -173,6 +204,22 @@ test('two historic-centre drafts are compared as the API compares them, with and
   const total = (d) => d.only_a.count + d.only_b.count + d.both.count;
   assert.ok(total(some) > 0 && total(some) < total(all), `the filter narrows the comparison (${total(some)} of ${total(all)})`);
   await shows(some);
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+test('Kazakh numbers are written as Kazakh writes them: a space between thousands, a decimal comma', async () => {
+  const page = await openPage(shared.browser, { hash: '#planner', lang: 'kk' });
+  const { body: stats } = await api('/api/v1/areas/stats?kind=district');
+  const total = stats.areas.reduce((sum, a) => sum + a.count, 0);
+  assert.ok(total >= 1000, 'enough pins for a thousands separator');
+  const announced = expected('kk', 'planner.applied', { count: total });
+  assert.ok(announced.includes('\u00a0'), announced);
+  await page.waitForFunction((text) => document.getElementById('planner-live').textContent === text, announced, { timeout: 10000 });
+  await page.selectOption('#planner-district', { index: 2 });
+  await page.waitForSelector('#stats-list dd');
+  const area = await page.textContent('#stats-list dd');
+  assert.match(area, /^\d{1,3}(\u00a0\d{3})*,\d{2}$/, `the area in km² as Kazakh writes it: ${area}`);
   assertNoProblems(page);
   await page.context().close();
 });

@@ -14,8 +14,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # What building qala needs from Debian: the proj crate links Debian's PROJ (libproj-dev, found by pkg-config;
 # its bindings are generated at build time by bindgen, which needs libclang). Building PROJ from source instead
-# took 6 of the 10 minutes of a first release build on 2 cores (cargo build --timings).
-BUILD_PACKAGES=(pkg-config libproj-dev libclang-dev)
+# took 6 of the 10 minutes of a first release build on 2 cores (cargo build --timings). sqlx links Debian's
+# SQLite (libsqlite3-dev, feature sqlite-unbundled) rather than compiling the bundled amalgamation (57 s of CPU).
+BUILD_PACKAGES=(pkg-config libproj-dev libclang-dev libsqlite3-dev)
 
 # ensure_packages PKG...: installs the Debian packages that are missing (apt-get update first).
 ensure_packages() {

@@ -3,7 +3,7 @@
 //! - `config`: the city outline and its bounds (to frame the map before any pin loads), the category and
 //!   status vocabularies (to build the legend and filters without hard-coding them twice), and the
 //!   deployment's basemap style.
-//! - `pins`: every matching pin at once, lean. A map draws all pins of the current filter, not a page of
+//! - `pins`: every matching pin at once, lean, with an `ETag` (a reload of unchanged pins is a 304). A map draws all pins of the current filter, not a page of
 //!   them, so paging through `/api/v1/pins` (100 features of full detail per request) would be both slow and
 //!   wasteful. These features hold only what the index holds (id, point, category, status, report time to
 //!   the second), so the answer never reads the store, and the body is written by hand: 100,000 pins are
@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -23,9 +23,10 @@ use serde_json::json;
 
 use super::ApiError;
 use super::collection::FeatureCollection;
+use super::conditional::revalidated;
 use super::extract::QueryPairs;
 use super::map_table::list_map_table;
-use super::response::{geojson_text_response, json_document};
+use super::response::{GEOJSON, json_document};
 use crate::domain::{Category, Status};
 use crate::index::{IndexedPin, PinQuery};
 use crate::params::routes;
@@ -55,7 +56,13 @@ async fn get_map_config(State(state): State<AppState>, pairs: QueryPairs) -> Res
 
 /// `GET /api/v1/map/pins?bbox=&category=&status=&datetime=&within=`: every matching pin, lean, in ascending
 /// id order, with `numberReturned`.
-async fn list_map_pins(State(state): State<AppState>, pairs: QueryPairs) -> Result<Response, ApiError> {
+/// Revalidated on every load (`conditional.rs`): a changed set of pins is never served from a cache, an
+/// unchanged one costs a 304.
+async fn list_map_pins(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    pairs: QueryPairs,
+) -> Result<Response, ApiError> {
     let params = pairs.parse(&routes::MAP_PINS)?;
     let area = state.area_of(params.area)?;
     // Walking a whole city's pins and writing megabytes is CPU work: keep it off the async workers.
@@ -65,7 +72,7 @@ async fn list_map_pins(State(state): State<AppState>, pairs: QueryPairs) -> Resu
     })
     .await
     .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(format!("writing the map's pins failed: {e}"))))?;
-    Ok(geojson_text_response(StatusCode::OK, body))
+    Ok(revalidated(&headers, GEOJSON, body))
 }
 
 /// `{"type":"FeatureCollection","numberReturned":n,"features":[…]}` with one lean feature per pin.

@@ -10,6 +10,7 @@
 
 mod areas;
 mod collection;
+mod conditional;
 mod error;
 mod exports;
 mod extract;

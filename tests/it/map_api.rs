@@ -134,6 +134,29 @@ async fn map_pins_are_the_listings_pins(kind: StoreKind) {
     assert!(!by_path.is_empty());
     assert_eq!(by_path, server.list_all_ids(&format!("within={district}&{filter}")).await);
     assert!(by_path.len() < server.list_all_ids_at(&format!("/api/v1/areas/{district}/pins?limit=997")).await.len());
+
+    // The map reloads its pins with no cache-busting parameter: they are revalidated on every load (no-cache)
+    // and cost a 304 while unchanged; a new report changes the tag, so the browser gets the new pins.
+    let first = server.get("/api/v1/map/pins").await;
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let before: Value = first.json().await.unwrap();
+    let conditional = |tag: String| {
+        let url = server.url("/api/v1/map/pins");
+        let client = server.client.clone();
+        async move { client.get(url).header("if-none-match", tag).send().await.unwrap() }
+    };
+    let again = conditional(tag.clone()).await;
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), tag);
+    assert!(again.bytes().await.unwrap().is_empty());
+    let (lon, lat) = REPUBLIC_SQUARE;
+    assert_eq!(server.post_pin(&report(lon, lat, "pram", "a new pin for the map")).await.status(), 201);
+    let changed = conditional(tag.clone()).await;
+    assert_eq!(changed.status(), 200);
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), tag);
+    let after: Value = changed.json().await.unwrap();
+    assert_eq!(after["numberReturned"].as_u64().unwrap(), before["numberReturned"].as_u64().unwrap() + 1);
 }
 
 /// PostGIS's count of pins matching the filter in each current district, by area id.

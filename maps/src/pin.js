@@ -1,0 +1,74 @@
+// A problem's own page (`#pin/ID`): what was reported, where, when and how far the city has got with it, in
+// the panel beside the map (below it on a phone), with the pin ringed on the map. It is what the link in a
+// citizen's confirmation opens and what a tap on a pin shows. Later issues add the timeline, photos and
+// support to this page.
+import { ApiProblem, getJson } from './api.js';
+import { appendTerm, areaName, clearText, formatDate, onLanguageChange, setText } from './i18n.js';
+import { pictogram } from './categories.js';
+
+export function createPinView({ qala }) {
+  const $ = (id) => document.getElementById(id);
+  const view = $('pin-view');
+  let shown = null;
+  let district = null;
+  let back = '#report';
+
+  function render() {
+    if (!shown) return;
+    const p = shown.properties;
+    setText($('pin-heading'), 'pin.heading', { id: String(shown.id) });
+    $('pin-pictogram').innerHTML = pictogram(p.category, 48);
+    const facts = $('pin-facts');
+    facts.replaceChildren();
+    appendTerm(facts, 'pin.category', { key: `category.${p.category}` });
+    appendTerm(facts, 'pin.status', { key: `status.${p.status}` }).dataset.status = p.status;
+    appendTerm(facts, 'pin.reported', { text: formatDate(p.created_at) });
+    if (district) appendTerm(facts, 'pin.district', { text: areaName(district) });
+    else appendTerm(facts, 'pin.district', { key: 'pin.district_unknown' });
+    $('pin-description').textContent = p.description;
+  }
+
+  async function show(id) {
+    clearText($('pin-error'));
+    shown = null;
+    $('pin-heading').textContent = '';
+    $('pin-facts').replaceChildren();
+    $('pin-description').textContent = '';
+    $('pin-pictogram').replaceChildren();
+    try {
+      const feature = await getJson(`/api/v1/pins/${id}`);
+      const [lon, lat] = feature.geometry.coordinates;
+      district = await qala.districtAt(lon, lat).catch(() => null);
+      shown = feature;
+      qala.selectPin(feature);
+      render();
+    } catch (error) {
+      const missing = error instanceof ApiProblem && error.status === 404;
+      setText($('pin-error'), missing ? 'pin.errors.missing' : 'pin.errors.network', { id: String(id) });
+    }
+    $('pin-heading').focus();
+  }
+
+  onLanguageChange(render);
+  view.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') location.hash = back;
+  });
+
+  return {
+    /** Where "back" goes: the view the reader came from. */
+    cameFrom(hash) {
+      back = hash === '#planner' ? '#planner' : '#report';
+      $('pin-back').setAttribute('href', back);
+      setText($('pin-back'), back === '#planner' ? 'pin.back_planner' : 'pin.back_report');
+    },
+    async show() {},
+    async open(id) {
+      await show(id);
+    },
+    hide() {
+      shown = null;
+      qala.selectPin(null);
+    },
+    placeAt() {},
+  };
+}

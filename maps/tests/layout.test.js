@@ -1,0 +1,70 @@
+// What a phone and a slow connection see: at 360 × 740 in Kazakh (the longest words) no view is wider than
+// the screen and the page itself never scrolls (the panel does), hidden live regions take no room, the map's
+// credits are folded; on load the pins and the districts are fetched once each.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PHONE, assertNoProblems, sharedBrowser, openPage } from './harness.js';
+
+const shared = sharedBrowser();
+
+/** Runs in the page: what sticks out of a 360-px screen. */
+function overflow() {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width) out.push(`page is ${document.documentElement.scrollWidth} px wide`);
+  if (document.documentElement.scrollHeight > innerHeight + 1) out.push(`page is ${document.documentElement.scrollHeight} px tall`);
+  const panel = document.getElementById('panel');
+  if (panel.scrollWidth > panel.clientWidth + 1) out.push(`panel scrolls sideways: ${panel.scrollWidth} > ${panel.clientWidth}`);
+  for (const el of document.querySelectorAll('#panel *')) {
+    if (el.closest('[hidden]') || el.closest('.sr-only')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1) out.push(`${el.tagName}#${el.id}.${el.className} ends at ${Math.round(box.right)} px`);
+  }
+  for (const el of document.querySelectorAll('.sr-only')) {
+    const box = el.getBoundingClientRect();
+    if (box.height > 1 || box.width > 1) out.push(`live region #${el.id} takes ${box.width}×${box.height}`);
+  }
+  return out.slice(0, 10);
+}
+
+test('at 360 px in kk no view is wider than the screen, and the page does not scroll', async () => {
+  const page = await openPage(shared.browser, { lang: 'kk', viewport: PHONE });
+  assert.deepEqual(await page.evaluate(overflow), [], 'report view');
+  page.expectStatus(422, /\/api\/v1\/pins$/);
+  await page.click('#submit');
+  await page.waitForFunction(() => document.getElementById('place-error').textContent !== '');
+  assert.deepEqual(await page.evaluate(overflow), [], 'report view with errors');
+  // The map's credits are folded to their button and leave the map alone.
+  const credits = await page.$eval('.maplibregl-ctrl-attrib', (el) => el.getBoundingClientRect().height);
+  assert.ok(credits <= 30, `credits are ${credits} px tall`);
+
+  await page.click('a[data-view=planner]');
+  await page.waitForSelector('#legend:not([hidden]) li');
+  await page.selectOption('#planner-district', { index: 2 });
+  await page.waitForSelector('#table-body tr');
+  assert.deepEqual(await page.evaluate(overflow), [], 'planner view with a district table');
+  // Tabbing into the table keeps the header and the map on screen.
+  await page.focus('#table-body .row-link');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollTop), 0);
+  assert.ok((await page.$eval('header.top', (el) => el.getBoundingClientRect().top)) >= 0);
+  const rows = await page.$$eval('#table-body tr', (trs) => trs.map((tr) => tr.getBoundingClientRect().height));
+  assert.ok(Math.max(...rows) <= 80, `table rows up to ${Math.max(...rows)} px tall`);
+
+  const id = await page.getAttribute('#table-body tr', 'data-pin-id');
+  await page.click('#table-body .row-link');
+  await page.waitForFunction((want) => location.hash === `#pin/${want}` && document.getElementById('pin-heading').textContent !== '', id);
+  assert.deepEqual(await page.evaluate(overflow), [], 'a pin page');
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+test('on load the pins and the districts are fetched once each', async () => {
+  for (const hash of ['#report', '#planner']) {
+    const page = await openPage(shared.browser, { lang: 'en', hash });
+    const count = (pattern) => page.requests.filter((url) => pattern.test(url)).length;
+    assert.equal(count(/\/api\/v1\/map\/pins(\?|$)/), 1, `${hash}: pins fetched once: ${page.requests.join('\n')}`);
+    assert.equal(count(/\/api\/v1\/areas\?kind=district&current=true$/), 1, `${hash}: districts fetched once`);
+    assertNoProblems(page);
+    await page.context().close();
+  }
+});

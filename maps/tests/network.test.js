@@ -1,0 +1,63 @@
+// When qala cannot be reached (its requests blocked by Playwright, as a dead connection would leave them), the
+// page says so in the reader's language: a place is "not known", never "outside Almaty"; a failed report
+// says the network failed, not that fields need correcting; a page opened while the API is down says qala
+// cannot be reached and starts once it can.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertNoProblems, expected, idle, sharedBrowser, openPage } from './harness.js';
+
+const shared = sharedBrowser();
+
+for (const lang of ['kk', 'ru', 'en']) {
+  test(`with qala unreachable, the place and the report say so, in ${lang}`, async () => {
+    const page = await openPage(shared.browser, { lang });
+    page.offline();
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await page.evaluate(() => window.qala.map.jumpTo({ center: [76.9458, 43.238], zoom: 16 }));
+    await idle(page);
+    // A spot of empty map (a click on a pin would open its page instead).
+    const box = await page.evaluate(() => {
+      const map = window.qala.map;
+      const r = map.getContainer().getBoundingClientRect();
+      for (let dx = 0; dx < 200; dx += 20) {
+        const at = [r.width / 2 + dx, r.height / 2];
+        if (!map.queryRenderedFeatures(at, { layers: ['pin-clusters', 'pin-points'] }).length) return { x: r.left + at[0], y: r.top + at[1] };
+      }
+      return null;
+    });
+    assert.ok(box, 'an empty spot of map');
+    await page.mouse.click(box.x, box.y);
+    await page.waitForFunction(() => document.getElementById('where').textContent !== '');
+    const lat = Number(await page.inputValue('#lat'));
+    const lon = Number(await page.inputValue('#lon'));
+    assert.equal(
+      await page.textContent('#where'),
+      expected(lang, 'report.place.where_unknown', { lat: lat.toFixed(5), lon: lon.toFixed(5) }),
+    );
+    await page.locator('#category-grid label').first().click();
+    await page.fill('#description', 'A kerb too high');
+    await page.click('#submit');
+    await page.waitForFunction(() => document.getElementById('form-status').textContent !== '');
+    assert.equal(await page.textContent('#form-status'), expected(lang, 'report.errors.network'));
+    assert.equal(await page.textContent('#form-error'), expected(lang, 'report.errors.network'));
+    await page.context().close();
+  });
+
+  test(`a page opened while the API is down says qala cannot be reached, then starts, in ${lang}`, async () => {
+    let blocked = true;
+    const page = await openPage(shared.browser, {
+      lang,
+      ready: false,
+      beforeLoad: (p) => p.route('**/readyz', (route) => (blocked ? route.abort('connectionrefused') : route.continue())),
+    });
+    page.offline();
+    await page.waitForFunction(() => document.getElementById('loading').dataset.i18n === 'app.unreachable');
+    assert.equal(await page.textContent('#loading'), expected(lang, 'app.unreachable'));
+    blocked = false;
+    page.offline(false);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+    assert.ok(await page.isHidden('#loading'));
+    assertNoProblems(page);
+    await page.context().close();
+  });
+}
