@@ -83,6 +83,8 @@ test('a citizen reports a problem with the keyboard alone, through the map cross
     reached = (await focused()).cls.includes('maplibregl-canvas');
   }
   assert.ok(reached, 'Tab reaches the map within 8 presses');
+  const mapRing = await page.$eval('.maplibregl-canvas', (c) => [getComputedStyle(c).outlineColor, getComputedStyle(c).outlineWidth]);
+  assert.deepEqual(mapRing, ['rgb(29, 35, 43)', '4px'], 'the map is ringed in dark ink');
   await idle(page);
   assert.ok((await page.evaluate(() => window.qala.map.getZoom())) >= 15, 'the keyboard map starts at street scale');
   assert.equal(await page.$eval('.crosshair', (el) => getComputedStyle(el).display), 'block', 'crosshair shown');
@@ -102,6 +104,9 @@ test('a citizen reports a problem with the keyboard alone, through the map cross
   await page.waitForFunction(() => document.getElementById('where').textContent.startsWith('Chosen place'));
   // Enter placed the report; the keyboard is on the next step, the categories.
   await page.waitForFunction(() => document.activeElement?.name === 'category');
+  // The focus rings are two-tone: dark (15:1 on white and cream) inside, yellow outside, on the tile and the map.
+  const tileRing = await page.evaluate(() => getComputedStyle(document.activeElement.closest('label')).boxShadow);
+  assert.match(tileRing, /rgb\(29, 35, 43\) 0px 0px 0px 5px/, `the category tile's ring: ${tileRing}`);
   await page.keyboard.press('Space');
   await page.keyboard.press('ArrowRight');
   assert.equal(await page.$eval('input[name=category]:checked', (el) => el.value), 'wheelchair');
