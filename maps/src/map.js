@@ -12,7 +12,7 @@ import { chooseBasemap, isBasemapSource, offlineStyle } from './basemap.js';
 import { addPinLayers, updateClusterCounts, PIN_LAYERS } from './pins.js';
 
 // The comparison's two sides: black and white, which no category uses.
-export const COMPARE_COLOURS = { only_a: '#000000', only_b: '#ffffff' };
+const COMPARE_COLOURS = { only_a: '#000000', only_b: '#ffffff' };
 
 // The historic centre as it stands (an illustrative draft until planners adopt one): shown to citizens; the
 // planner view draws the versions it is asked for instead.

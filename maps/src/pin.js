@@ -28,7 +28,7 @@ export function createPinView({ qala }) {
     $('pin-description').textContent = p.description;
   }
 
-  async function show(id) {
+  async function open(id) {
     clearText($('pin-error'));
     shown = null;
     $('pin-heading').textContent = '';
@@ -55,16 +55,14 @@ export function createPinView({ qala }) {
   });
 
   return {
-    /** Where "back" goes: the view the reader came from. */
+    /** Where "back" goes: the view the reader came from (`#report` or `#planner`). */
     cameFrom(hash) {
-      back = hash === '#planner' ? '#planner' : '#report';
+      back = hash;
       $('pin-back').setAttribute('href', back);
       setText($('pin-back'), back === '#planner' ? 'pin.back_planner' : 'pin.back_report');
     },
     async show() {},
-    async open(id) {
-      await show(id);
-    },
+    open,
     hide() {
       shown = null;
       qala.selectPin(null);
