@@ -30,6 +30,7 @@ fn pins(n: usize) -> Vec<PinLocation> {
             lat: 43.04 + rng.next() * 0.36,
             category: Category::ALL[i % 6],
             status: Status::New,
+            precision: Default::default(),
             created_at: Utc::now(),
         })
         .collect()
@@ -73,6 +74,7 @@ fn bench(c: &mut Criterion) {
             lat: r.pin.lat,
             category: r.pin.category,
             status: r.status,
+            precision: r.pin.precision,
             created_at: r.created_at,
         })
         .collect();

@@ -127,6 +127,9 @@ pub struct ExportArgs {
     /// Pins in these statuses (comma-separated).
     #[arg(long)]
     pub status: Option<String>,
+    /// Pins placed at a `point`, or only in a `district` (comma-separated).
+    #[arg(long)]
+    pub location_precision: Option<String>,
     /// Pins reported in this time: an RFC 3339 instant or date, or start/end with .. for an open end.
     #[arg(long)]
     pub datetime: Option<String>,
@@ -151,6 +154,7 @@ impl ExportArgs {
             ("within", &self.within),
             ("category", &self.category),
             ("status", &self.status),
+            ("location_precision", &self.location_precision),
             ("datetime", &self.datetime),
             ("filter", &self.filter),
             ("kind", &self.kind),
@@ -196,6 +200,68 @@ pub struct ServeArgs {
     #[arg(long, env = "QALA_BASEMAP_STYLE")]
     pub basemap_style: Option<String>,
 
+    /// A Nominatim-compatible geocoder (`https://nominatim.example.org`, whose `/search?format=jsonv2` the
+    /// page asks, within Almaty, in the reader's language) for the web map's place search. Without one the
+    /// page searches only the names of qala's own areas and says that streets need a geocoder.
+    #[arg(long, env = "QALA_GEOCODER_URL", value_parser = parse_geocoder_url)]
+    pub geocoder_url: Option<GeocoderUrl>,
+
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+/// A geocoder's base URL: absolute `http` or `https`, no query or fragment, kept without a trailing `/` so the
+/// page can append `/search`. An empty value (a deployment unsetting `QALA_GEOCODER_URL`) means none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeocoderUrl(Option<String>);
+
+impl GeocoderUrl {
+    pub fn into_inner(self) -> Option<String> {
+        self.0
+    }
+}
+
+fn parse_geocoder_url(value: &str) -> Result<GeocoderUrl, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(GeocoderUrl(None));
+    }
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| format!("{value:?} is not an http:// or https:// URL"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains('@') {
+        return Err(format!("{value:?} has no host (or carries credentials, which the page would publish)"));
+    }
+    if value.contains(['?', '#']) || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("{value:?}: give the geocoder's base URL, without a query, fragment or spaces"));
+    }
+    Ok(GeocoderUrl(Some(value.trim_end_matches('/').to_owned())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{GeocoderUrl, parse_geocoder_url};
+
+    #[test]
+    fn a_geocoder_url_is_an_http_base_without_query() {
+        let ok = |s: &str| parse_geocoder_url(s).ok().and_then(GeocoderUrl::into_inner);
+        assert_eq!(ok("https://nominatim.openstreetmap.org/"), Some("https://nominatim.openstreetmap.org".into()));
+        assert_eq!(ok("http://127.0.0.1:9000/geo"), Some("http://127.0.0.1:9000/geo".into()));
+        assert_eq!(ok("  "), None);
+        assert!(parse_geocoder_url("  ").is_ok(), "blank means none, not an error");
+        assert_eq!(parse_geocoder_url(""), Ok(GeocoderUrl(None)));
+        for bad in [
+            "nominatim.org",
+            "ftp://x.org",
+            "https://",
+            "https://u:p@x.org",
+            "https://x.org/?q=1",
+            "https://x.org/#a",
+            "https://x .org",
+        ] {
+            assert!(parse_geocoder_url(bad).is_err(), "{bad} was accepted");
+        }
+    }
 }

@@ -119,6 +119,7 @@ mod tests {
             id,
             lon: 76.95,
             lat: 43.25,
+            precision: Default::default(),
             category: Category::Wheelchair,
             status: Status::New,
             description: description.into(),

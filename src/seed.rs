@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::domain::{Category, Contact, NewPin, PinRecord, Status};
+use crate::domain::{Category, Contact, LocationPrecision, NewPin, PinRecord, Status};
 use crate::spatial::ServiceArea;
 
 /// How many hotspots the clustered 30% gather around.
@@ -89,7 +89,8 @@ impl Iterator for PinGenerator {
                 self.rng.random_range(0..10_000)
             ))
         });
-        Some(PinRecord { pin: NewPin { lon, lat, category, description, contact }, status, created_at })
+        let pin = NewPin { lon, lat, precision: LocationPrecision::Point, category, description, contact };
+        Some(PinRecord { pin, status, created_at })
     }
 }
 

@@ -29,7 +29,7 @@ pub struct AppState {
     pub web: Arc<WebConfig>,
 }
 
-/// The deployment's settings for the web map (`qala serve --web-dir`, `--basemap-style`).
+/// The deployment's settings for the web map (`qala serve --web-dir`, `--basemap-style`, `--geocoder-url`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebConfig {
     /// The built web map (`maps/dist`): `index.html` and its hashed `assets/`.
@@ -37,11 +37,13 @@ pub struct WebConfig {
     /// A MapLibre style URL for the basemap; `None` lets the page draw without tiles (no third-party
     /// requests, works offline).
     pub basemap_style: Option<String>,
+    /// A Nominatim-compatible geocoder's base URL for the page's place search; `None`: qala's area names only.
+    pub geocoder_url: Option<String>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { dir: PathBuf::from("maps/dist"), basemap_style: None }
+        Self { dir: PathBuf::from("maps/dist"), basemap_style: None, geocoder_url: None }
     }
 }
 

@@ -88,6 +88,7 @@ pub fn locations(records: &[PinRecord], first_id: i64) -> Vec<PinLocation> {
             lat: r.pin.lat,
             category: r.pin.category,
             status: r.status,
+            precision: r.pin.precision,
             created_at: r.created_at,
         })
         .collect()

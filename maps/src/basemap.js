@@ -56,6 +56,6 @@ export async function chooseBasemap(config) {
 
 /** Whether `sourceId` belongs to the configured basemap rather than to qala's own layers. */
 export function isBasemapSource(map, sourceId) {
-  const ours = new Set(['city', 'districts', 'centre', 'centre-a', 'centre-b', 'compare', 'place', 'pins']);
+  const ours = new Set(['city', 'districts', 'centre', 'centre-a', 'centre-b', 'compare', 'place', 'selected', 'pins', 'pins-district']);
   return Boolean(sourceId) && !ours.has(sourceId) && Boolean(map.getStyle()?.sources?.[sourceId]);
 }

@@ -27,7 +27,17 @@ async function waitUntilReady(loading) {
   }
 }
 
+/**
+ * Keeps the page's shell (sw/sw.js) so that, with qala down or the phone offline, the page still opens and
+ * says so. Built pages only: the development server has no service worker to offer.
+ */
+function keepShell() {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('the page shell is not kept offline:', error));
+}
+
 async function main() {
+  keepShell();
   setLanguage(initialLanguage());
   for (const button of document.querySelectorAll('button[data-lang]')) {
     button.addEventListener('click', () => setLanguage(button.dataset.lang));

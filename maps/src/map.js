@@ -9,7 +9,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { getJson } from './api.js';
 import { areaName, setText, t } from './i18n.js';
 import { chooseBasemap, isBasemapSource, offlineStyle } from './basemap.js';
-import { addPinLayers, updateClusterCounts, PIN_LAYERS } from './pins.js';
+import { addPinLayers, loadDistrictPins, precisionUrl, updateClusterCounts, PIN_LAYERS, SINGLE_PIN_LAYERS } from './pins.js';
 
 // The comparison's two sides: black and white, which no category uses.
 const COMPARE_COLOURS = { only_a: '#000000', only_b: '#ffffff' };
@@ -116,6 +116,7 @@ export async function createMap({ config, districts }) {
       paint: { 'line-color': '#1b5e20', 'line-width': 3, 'line-dasharray': [2, 1.5] },
     });
     addPinLayers(map, pinsUrl);
+    loadDistrictPins(map, pinsUrl);
     map.addLayer({
       id: 'compare-points',
       type: 'circle',
@@ -265,12 +266,14 @@ export async function createMap({ config, districts }) {
     setPinsUrl(url) {
       if (url === pinsUrl) return;
       pinsUrl = url;
-      map.getSource('pins')?.setData(url);
+      map.getSource('pins')?.setData(precisionUrl(url, 'point'));
+      loadDistrictPins(map, url);
     },
     /** Fetches the pins again (after a report): qala answers `no-cache` with an ETag, so the browser asks
      * again and gets either the new pins or a 304. */
     refreshPins() {
-      map.getSource('pins')?.setData(pinsUrl);
+      map.getSource('pins')?.setData(precisionUrl(pinsUrl, 'point'));
+      loadDistrictPins(map, pinsUrl);
     },
     /** Shows or hides the pins (a planner reading the choropleth alone). */
     showPins(visible) {
@@ -341,7 +344,7 @@ export async function createMap({ config, districts }) {
       return;
     }
     // A tap on a pin opens that problem's page; a tap on the empty map is the view's (a place, a district).
-    const pin = hit.find((f) => f.layer.id === 'pin-points');
+    const pin = hit.find((f) => SINGLE_PIN_LAYERS.includes(f.layer.id));
     if (pin) {
       location.hash = `#pin/${pin.id ?? pin.properties.id}`;
       return;
@@ -351,7 +354,7 @@ export async function createMap({ config, districts }) {
   const clickHandlers = [];
   qala.onMapClick = (handler) => clickHandlers.push(handler);
   qala.districtAt = districtAt;
-  for (const layer of ['pin-clusters', 'pin-points', 'district-fill']) {
+  for (const layer of [...PIN_LAYERS, 'district-fill']) {
     map.on('mouseenter', layer, () => (canvas.style.cursor = 'pointer'));
     map.on('mouseleave', layer, () => (canvas.style.cursor = ''));
   }

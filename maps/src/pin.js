@@ -23,6 +23,8 @@ export function createPinView({ qala }) {
     appendTerm(facts, 'pin.category', { key: `category.${p.category}` });
     appendTerm(facts, 'pin.status', { key: `status.${p.status}` }).dataset.status = p.status;
     appendTerm(facts, 'pin.reported', { text: formatDate(p.created_at) });
+    const where = p.location_precision === 'district' ? 'pin.location_district' : 'pin.location_point';
+    appendTerm(facts, 'pin.location', { key: where }).dataset.precision = p.location_precision;
     if (district) appendTerm(facts, 'pin.district', { text: areaName(district) });
     else appendTerm(facts, 'pin.district', { key: 'pin.district_unknown' });
     $('pin-description').textContent = p.description;

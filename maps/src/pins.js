@@ -1,15 +1,36 @@
 // Pins on the map: one clustered GeoJSON source fed by qala's lean pins endpoint (GET /api/v1/map/pins, answered
 // from the in-memory index), so 100,000 pins load once and MapLibre's worker clusters them. Cluster counts
 // are small HTML labels kept in step with the rendered clusters (the offline basemap has no font glyphs).
+//
+// Pins placed only by district (`location_precision: "district"`) stand at their district's label point, so
+// drawn as the others they made one false clump per district. They come apart (`?location_precision=` splits
+// the one listing into two, so no pin is downloaded twice): never clustered with the placed pins, drawn
+// hollow, and fanned out around the district's point so that each can be tapped; the legend says what they
+// are and the pin's page says "district only".
 import * as maplibregl from 'maplibre-gl';
+import { getJson } from './api.js';
 import { categoryColourExpression } from './categories.js';
 
-export const PIN_LAYERS = ['pin-clusters', 'pin-points'];
+export const PIN_LAYERS = ['pin-clusters', 'pin-points', 'pin-district-points'];
+/** The layers whose features are single pins (a tap opens the pin's page). */
+export const SINGLE_PIN_LAYERS = ['pin-points', 'pin-district-points'];
+// The fan: the i-th pin of a district sits FAN_STEP_M·√(i+FAN_HOLE) metres from the district's point, at
+// the golden angle from the one before (Vogel's sunflower), so pins are evenly spread and the label's
+// centre stays clear.
+const FAN_STEP_M = 28;
+const FAN_HOLE = 3;
+const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
+
+/** The pins listing `url` narrowed to one location precision. */
+export function precisionUrl(url, precision) {
+  return `${url}${url.includes('?') ? '&' : '?'}location_precision=${precision}`;
+}
 
 export function addPinLayers(map, url) {
+  map.addSource('pins-district', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   map.addSource('pins', {
     type: 'geojson',
-    data: url,
+    data: precisionUrl(url, 'point'),
     cluster: true,
     clusterRadius: 48,
     clusterMaxZoom: 15,
@@ -39,6 +60,50 @@ export function addPinLayers(map, url) {
       'circle-stroke-width': 1.2,
     },
   });
+  map.addLayer({
+    id: 'pin-district-points',
+    type: 'circle',
+    source: 'pins-district',
+    paint: {
+      'circle-color': '#ffffff',
+      'circle-radius': 5,
+      'circle-stroke-color': categoryColourExpression(),
+      'circle-stroke-width': 3,
+    },
+  });
+}
+
+let districtAsked = 0;
+
+/** Fetches the district-placed pins of `url` and draws them fanned out; a failure leaves the last ones. */
+export async function loadDistrictPins(map, url) {
+  const ask = ++districtAsked;
+  let pins;
+  try {
+    pins = await getJson(precisionUrl(url, 'district'));
+  } catch (error) {
+    console.warn('the pins placed by district could not be fetched:', error.message);
+    return;
+  }
+  if (ask !== districtAsked) return;
+  map.getSource('pins-district')?.setData(fanOut(pins));
+}
+
+/** Each group of pins at one point spread on a sunflower around it (the stored point stays in the API). */
+function fanOut(collection) {
+  const seen = new Map();
+  const features = collection.features.map((feature) => {
+    const [lon, lat] = feature.geometry.coordinates;
+    const key = `${lon.toFixed(5)},${lat.toFixed(5)}`;
+    const i = seen.get(key) ?? 0;
+    seen.set(key, i + 1);
+    const r = FAN_STEP_M * Math.sqrt(i + FAN_HOLE);
+    const angle = i * GOLDEN_ANGLE;
+    const dLat = (r * Math.sin(angle)) / 111_320;
+    const dLon = (r * Math.cos(angle)) / (111_320 * Math.cos((lat * Math.PI) / 180));
+    return { ...feature, geometry: { type: 'Point', coordinates: [lon + dLon, lat + dLat] } };
+  });
+  return { type: 'FeatureCollection', features };
 }
 
 const countMarkers = new Map();

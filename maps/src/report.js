@@ -7,6 +7,7 @@ import { ApiProblem, getJson, postPin } from './api.js';
 import { appendTerm, areaName, clearText, onLanguageChange, setText, t } from './i18n.js';
 import { CATEGORY_COLOURS, pictogram } from './categories.js';
 import { fillDistrictOptions } from './districts.js';
+import { createPlaceSearch } from './search.js';
 
 const FIELDS = {
   place: { input: 'lat', error: 'place-error', container: 'place-field' },
@@ -28,6 +29,7 @@ export function createReportView({ qala, config, districts }) {
   const status = $('form-status');
   let placeLookup = 0;
   renderPinLegend(config.categories);
+  const placeSearch = createPlaceSearch({ qala, config });
 
   // Category buttons: real radio inputs (arrow keys move between them), drawn as large pictogram tiles.
   const grid = $('category-grid');
@@ -171,6 +173,8 @@ export function createReportView({ qala, config, districts }) {
       category: form.elements.category.value || null,
       description,
     };
+    // The point then stands for the district: qala stores that it is not where the problem is.
+    if (placeFromDistrict) properties.location_precision = 'district';
     const contact = $('contact').value.trim();
     if (contact) properties.contact = contact;
     return { feature: { type: 'Feature', geometry, properties }, placeFromDistrict };
@@ -210,6 +214,7 @@ export function createReportView({ qala, config, districts }) {
 
   $('report-another').addEventListener('click', () => {
     form.reset();
+    placeSearch.clear();
     clearText(where);
     clearErrors();
     result.hidden = true;
@@ -265,7 +270,7 @@ function number(text) {
   return text === '' || !Number.isFinite(value) ? null : value;
 }
 
-/** The colours of the pins, for citizens: one swatch a category, and what a numbered circle is. */
+/** The colours of the pins, for citizens: one swatch a category, what a numbered circle is, and what a hollow one is. */
 function renderPinLegend(categories) {
   const legend = document.getElementById('pin-legend');
   // Open beside a desktop map, folded to its title over a phone's.
@@ -273,22 +278,19 @@ function renderPinLegend(categories) {
   const title = document.createElement('summary');
   setText(title, 'report.legend.title');
   const list = document.createElement('ul');
-  for (const slug of categories) {
-    const item = document.createElement('li');
-    const dot = document.createElement('span');
-    dot.className = 'dot';
-    dot.style.background = CATEGORY_COLOURS[slug];
-    const text = document.createElement('span');
-    setText(text, `category.${slug}`);
-    item.append(dot, text);
-    list.append(item);
-  }
-  const cluster = document.createElement('li');
-  const dot = document.createElement('span');
-  dot.className = 'dot cluster-dot';
-  const text = document.createElement('span');
-  setText(text, 'report.legend.cluster');
-  cluster.append(dot, text);
-  list.append(cluster);
+  for (const slug of categories) list.append(legendItem('dot', `category.${slug}`, CATEGORY_COLOURS[slug]));
+  list.append(legendItem('dot cluster-dot', 'report.legend.cluster'), legendItem('dot district-dot', 'report.legend.district_only'));
   legend.append(title, list);
+}
+
+/** One line of the legend: a swatch (`className`, filled with `colour` if given) and the string `key`. */
+function legendItem(className, key, colour = null) {
+  const item = document.createElement('li');
+  const swatch = document.createElement('span');
+  swatch.className = className;
+  if (colour) swatch.style.background = colour;
+  const text = document.createElement('span');
+  setText(text, key);
+  item.append(swatch, text);
+  return item;
 }

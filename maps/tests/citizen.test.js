@@ -154,6 +154,32 @@ test('a citizen without the map chooses the district and describes the place', a
   const [lon, lat] = body.geometry.coordinates;
   const areas = await api(`/api/v1/point/${lon},${lat}/areas`);
   assert.ok(areas.body.features.some((f) => f.properties.name_en === 'Medeu District'), 'the pin is in Medeu');
+  // qala keeps that only the district is known, and the filters and exports can tell.
+  assert.equal(body.properties.location_precision, 'district');
+  const approximate = await api('/api/v1/pins?location_precision=district&limit=10000');
+  assert.ok(approximate.body.features.some((f) => f.id === id), 'listed as placed by district');
+  const placed = await api('/api/v1/pins?location_precision=point&limit=10000');
+  assert.ok(!placed.body.features.some((f) => f.id === id), 'not listed as placed at a point');
+  // On the map it is drawn apart: not in the clustered pins, hollow, and off the district's point (a fan
+  // around it), so several such reports do not pile up into one false clump.
+  await page.waitForFunction(
+    (want) => window.qala.map.querySourceFeatures('pins-district').some((f) => (f.id ?? f.properties.id) === want),
+    id,
+    { timeout: 10000 },
+  );
+  const drawn = await page.evaluate((want) => {
+    const inClusters = window.qala.map.querySourceFeatures('pins').some((f) => !f.properties.cluster && (f.id ?? f.properties.id) === want);
+    const feature = window.qala.map.querySourceFeatures('pins-district').find((f) => (f.id ?? f.properties.id) === want);
+    return { inClusters, at: feature.geometry.coordinates };
+  }, id);
+  assert.equal(drawn.inClusters, false);
+  const metres = Math.hypot((drawn.at[0] - lon) * 111320 * Math.cos((lat * Math.PI) / 180), (drawn.at[1] - lat) * 111320);
+  assert.ok(metres > 20 && metres < 2000, `drawn ${metres.toFixed(0)} m from the district's point`);
+  assert.match(await page.textContent('#pin-legend'), /Placed by district only/);
+  // Its page says so.
+  await page.click('#pin-link');
+  await page.waitForFunction(() => document.querySelector('#pin-facts [data-precision]'));
+  assert.equal(await page.textContent('#pin-facts [data-precision="district"]'), expected('en', 'pin.location_district'));
   assertNoProblems(page);
   await page.context().close();
 });

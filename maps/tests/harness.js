@@ -3,6 +3,7 @@
 // and a watch on every page for console errors, page errors and requests leaving qala.
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -180,4 +181,41 @@ export function number(lang, value, digits = 0) {
   const [whole, fraction] = value.toFixed(digits).split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
   return fraction ? `${grouped},${fraction}` : grouped;
+}
+
+/**
+ * A stand-in for qala that can be stopped and started again: a proxy on its own 127.0.0.1 port that passes
+ * every request to qala while it runs. Stopped, it refuses connections as a stopped qala would, page and
+ * all (a Playwright route only sees what the page asks, not what its service worker asks).
+ */
+export async function stoppableQala() {
+  const target = new URL(QALA);
+  const sockets = new Set();
+  const server = http.createServer((req, res) => {
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+    async start() {
+      await new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+    },
+  };
 }

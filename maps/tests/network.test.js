@@ -1,10 +1,11 @@
 // When qala cannot be reached (its requests blocked by Playwright, as a dead connection would leave them), the
 // page says so in the reader's language: a place is "not known", never "outside Almaty"; a failed report
 // says the network failed, not that fields need correcting; a page opened while the API is down says qala
-// cannot be reached and starts once it can.
+// cannot be reached and starts once it can; and with qala stopped altogether, a page opened again still opens
+// (its shell kept by the service worker) and says so, rather than the browser's own error page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, expected, idle, sharedBrowser, openPage } from './harness.js';
+import { assertNoProblems, expected, idle, sharedBrowser, openPage, screenshot, stoppableQala } from './harness.js';
 
 const shared = sharedBrowser();
 
@@ -59,5 +60,31 @@ for (const lang of ['kk', 'ru', 'en']) {
     assert.ok(await page.isHidden('#loading'));
     assertNoProblems(page);
     await page.context().close();
+  });
+}
+
+for (const lang of ['kk', 'ru', 'en']) {
+  test(`with qala stopped, the page still opens and says qala cannot be reached, then starts again, in ${lang}`, async () => {
+    const qala = await stoppableQala();
+    try {
+      const page = await openPage(shared.browser, { lang, base: qala.base });
+      // The shell is kept once the service worker is active.
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await qala.stop();
+      page.offline();
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await page.waitForFunction(() => document.getElementById('loading')?.dataset.i18n === 'app.unreachable');
+      assert.equal(await page.textContent('#loading'), expected(lang, 'app.unreachable'));
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      await screenshot(page, `unreachable-${lang}`);
+      await qala.start();
+      page.offline(false);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+      assert.ok(await page.isHidden('#loading'));
+      assertNoProblems(page);
+      await page.context().close();
+    } finally {
+      await qala.stop().catch(() => {});
+    }
   });
 }

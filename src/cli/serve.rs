@@ -36,8 +36,9 @@ pub async fn listen(args: ServeArgs) -> Result<(TcpListener, AppState), CliError
     let features = FeatureCache::new(args.feature_cache_mib.saturating_mul(1024 * 1024));
     // An empty QALA_BASEMAP_STYLE (a deployment unsetting it) means no basemap, not a style at "".
     let basemap_style = args.basemap_style.filter(|s| !s.trim().is_empty());
-    let state =
-        AppState::new(store, ServiceArea::almaty()?, features).with_web(WebConfig { dir: args.web_dir, basemap_style });
+    let geocoder_url = args.geocoder_url.and_then(|url| url.into_inner());
+    let web = WebConfig { dir: args.web_dir, basemap_style, geocoder_url };
+    let state = AppState::new(store, ServiceArea::almaty()?, features).with_web(web);
     let listener = TcpListener::bind(args.bind)
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on {}", args.bind), source })?;

@@ -14,7 +14,7 @@ mod validate;
 pub use area::{Area, AreaId, AreaKind, AreaNames, AreaVersion, NewArea, NewAreaVersion, VersionId};
 pub use bbox::Bbox;
 pub use error::{FieldError, Location};
-pub use pin::{Category, Contact, NewPin, Pin, PinId, PinLocation, PinRecord, Status, UnknownValue};
+pub use pin::{Category, Contact, LocationPrecision, NewPin, Pin, PinId, PinLocation, PinRecord, Status, UnknownValue};
 pub use query::{Cursor, Limit, Near, NearCursor, PinFilter, PinStats};
 pub use time_range::TimeRange;
 pub use validate::{DESCRIPTION_MAX_CHARS, parse_new_pin};

@@ -78,6 +78,44 @@ impl Status {
     }
 }
 
+/// How precisely a pin's point says where the problem is. A citizen who knew neither the spot nor its
+/// coordinates chose only the district: the pin then stands at the district's label point, which is not
+/// where the problem is, and maps, filters and exports must be able to tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationPrecision {
+    /// Placed at a point: on the map, by the device, or by coordinates.
+    #[default]
+    Point,
+    /// Only the district is known; the point stands for the district.
+    District,
+}
+
+impl LocationPrecision {
+    pub const ALL: [LocationPrecision; 2] = [LocationPrecision::Point, LocationPrecision::District];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocationPrecision::Point => "point",
+            LocationPrecision::District => "district",
+        }
+    }
+
+    pub fn list() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
+}
+
+impl FromStr for LocationPrecision {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownValue(format!("{s:?} is not a location precision; use one of {}", Self::list())))
+    }
+}
+
 /// Parsing failure for [`Category`] and [`Status`]; the message lists the allowed values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -129,6 +167,7 @@ impl fmt::Debug for Contact {
 pub struct NewPin {
     pub lon: f64,
     pub lat: f64,
+    pub precision: LocationPrecision,
     pub category: Category,
     pub description: String,
     pub contact: Option<Contact>,
@@ -150,6 +189,7 @@ impl PinRecord {
             id,
             lon: self.pin.lon,
             lat: self.pin.lat,
+            precision: self.pin.precision,
             category: self.pin.category,
             status: self.status,
             description: self.pin.description.clone(),
@@ -165,6 +205,7 @@ pub struct Pin {
     pub id: PinId,
     pub lon: f64,
     pub lat: f64,
+    pub precision: LocationPrecision,
     pub category: Category,
     pub status: Status,
     pub description: String,
@@ -178,6 +219,7 @@ impl Pin {
             id: self.id,
             lon: self.lon,
             lat: self.lat,
+            precision: self.precision,
             category: self.category,
             status: self.status,
             created_at: self.created_at,
@@ -192,6 +234,7 @@ pub struct PinLocation {
     pub id: PinId,
     pub lon: f64,
     pub lat: f64,
+    pub precision: LocationPrecision,
     pub category: Category,
     pub status: Status,
     pub created_at: DateTime<Utc>,

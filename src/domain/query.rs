@@ -2,23 +2,33 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Bbox, Category, FieldError, PinId, Status, TimeRange};
+use super::{Bbox, Category, FieldError, LocationPrecision, PinId, Status, TimeRange};
 
-/// Which pins a listing asks for. Empty category/status lists mean "any"; no `created` range means "any time".
+/// Which pins a listing asks for. Empty category/status/precision lists mean "any"; no `created` range means
+/// "any time".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PinFilter {
     pub bbox: Option<Bbox>,
     pub categories: Vec<Category>,
     pub statuses: Vec<Status>,
+    /// `location_precision`: pins placed at a point, or only in a district.
+    pub precisions: Vec<LocationPrecision>,
     /// Report time (`created_at`) in this range, both ends inclusive.
     pub created: Option<TimeRange>,
 }
 
 impl PinFilter {
     /// The attribute part of the filter (everything but the box), on what the index holds of a pin.
-    pub fn matches_attributes(&self, category: Category, status: Status, created_at_us: i64) -> bool {
+    pub fn matches_attributes(
+        &self,
+        category: Category,
+        status: Status,
+        precision: LocationPrecision,
+        created_at_us: i64,
+    ) -> bool {
         (self.categories.is_empty() || self.categories.contains(&category))
             && (self.statuses.is_empty() || self.statuses.contains(&status))
+            && (self.precisions.is_empty() || self.precisions.contains(&precision))
             && self.created.is_none_or(|r| r.contains_us(created_at_us))
     }
 }

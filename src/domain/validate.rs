@@ -4,12 +4,12 @@
 
 use serde_json::{Map, Value};
 
-use super::{Category, Contact, FieldError, NewPin};
+use super::{Category, Contact, FieldError, LocationPrecision, NewPin};
 
 /// Longest description accepted, in Unicode scalar values after trimming.
 pub const DESCRIPTION_MAX_CHARS: usize = 2000;
 const CONTACT_MAX_CHARS: usize = 254;
-const PROPERTIES: [&str; 3] = ["category", "description", "contact"];
+const PROPERTIES: [&str; 4] = ["category", "description", "contact", "location_precision"];
 
 /// Validates a `POST /api/v1/pins` body.
 ///
@@ -24,16 +24,16 @@ pub fn parse_new_pin(body: &Value) -> Result<NewPin, Vec<FieldError>> {
         errors.push(FieldError::pointer("/type", "must be \"Feature\""));
     }
     let point = parse_point(feature.get("geometry"), &mut errors);
-    let (category, description, contact) = match feature.get("properties") {
+    let (category, description, contact, precision) = match feature.get("properties") {
         Some(Value::Object(props)) => parse_properties(props, &mut errors),
         _ => {
             errors.push(FieldError::pointer("/properties", "must be an object with category and description"));
-            (None, None, None)
+            (None, None, None, LocationPrecision::Point)
         }
     };
     match (point, category, description, errors.is_empty()) {
         (Some((lon, lat)), Some(category), Some(description), true) => {
-            Ok(NewPin { lon, lat, category, description, contact })
+            Ok(NewPin { lon, lat, precision, category, description, contact })
         }
         _ => Err(errors),
     }
@@ -76,7 +76,7 @@ fn coordinate(v: &Value, pointer: &str, name: &str, limit: f64, errors: &mut Vec
     Some(x)
 }
 
-type Properties = (Option<Category>, Option<String>, Option<Contact>);
+type Properties = (Option<Category>, Option<String>, Option<Contact>, LocationPrecision);
 
 fn parse_properties(props: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Properties {
     for key in props.keys().filter(|k| !PROPERTIES.contains(&k.as_str())) {
@@ -115,7 +115,21 @@ fn parse_properties(props: &Map<String, Value>, errors: &mut Vec<FieldError>) ->
             None
         }
     };
-    (category, description, contact)
+    let precision = match props.get("location_precision") {
+        None | Some(Value::Null) => LocationPrecision::Point,
+        Some(Value::String(s)) => s
+            .parse::<LocationPrecision>()
+            .map_err(|e| errors.push(FieldError::pointer("/properties/location_precision", e.0)))
+            .unwrap_or_default(),
+        Some(_) => {
+            errors.push(FieldError::pointer(
+                "/properties/location_precision",
+                format!("must be a string: one of {}", LocationPrecision::list()),
+            ));
+            LocationPrecision::Point
+        }
+    };
+    (category, description, contact, precision)
 }
 
 fn check_description(raw: &str) -> Result<String, String> {
@@ -226,6 +240,23 @@ mod tests {
             ["/type", "/geometry", "/properties"]
         );
         assert_eq!(pointers(&json!([1, 2])), [""]);
+    }
+
+    #[test]
+    fn location_precision_defaults_to_point_and_names_bad_values() {
+        let props = |extra: Value| {
+            let mut p = json!({"category": "pram", "description": "d"});
+            if let (Some(p), Some(extra)) = (p.as_object_mut(), extra.as_object()) {
+                p.extend(extra.clone());
+            }
+            feature(json!([76.9, 43.2]), p)
+        };
+        let precision = |v: &Value| parse_new_pin(v).ok().map(|p| p.precision);
+        assert_eq!(precision(&props(json!({}))), Some(LocationPrecision::Point));
+        assert_eq!(precision(&props(json!({"location_precision": "district"}))), Some(LocationPrecision::District));
+        assert_eq!(precision(&props(json!({"location_precision": null}))), Some(LocationPrecision::Point));
+        assert_eq!(pointers(&props(json!({"location_precision": "street"}))), ["/properties/location_precision"]);
+        assert_eq!(pointers(&props(json!({"location_precision": 1}))), ["/properties/location_precision"]);
     }
 
     #[test]

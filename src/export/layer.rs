@@ -38,6 +38,7 @@ pub const PINS: Layer = Layer {
     columns: &[
         ("category", ColumnKind::Text),
         ("status", ColumnKind::Text),
+        ("location_precision", ColumnKind::Text),
         ("description", ColumnKind::Text),
         ("created_at", ColumnKind::DateTime),
         ("updated_at", ColumnKind::DateTime),
@@ -96,6 +97,7 @@ impl From<&Pin> for Row {
             cells: vec![
                 Cell::Text(p.category.as_str().into()),
                 Cell::Text(p.status.as_str().into()),
+                Cell::Text(p.precision.as_str().into()),
                 Cell::Text(p.description.clone()),
                 Cell::DateTime(p.created_at),
                 Cell::DateTime(p.updated_at),
@@ -135,6 +137,7 @@ mod tests {
             id: 1,
             lon: 76.9,
             lat: 43.2,
+            precision: crate::domain::LocationPrecision::District,
             category: crate::domain::Category::Pram,
             status: crate::domain::Status::New,
             description: "x".into(),

@@ -146,6 +146,7 @@ mod tests {
             cells: vec![
                 Cell::Text("pram".into()),
                 Cell::Text("new".into()),
+                Cell::Text("point".into()),
                 Cell::Text("Бордюр, \"высокий\"\nи крутой".into()),
                 Cell::DateTime(t),
                 Cell::DateTime(t),
@@ -184,11 +185,23 @@ mod tests {
         let header: Vec<String> = reader.headers().map(|h| h.iter().map(str::to_owned).collect()).unwrap_or_default();
         assert_eq!(
             header,
-            ["id", "lon", "lat", "wkt", "category", "status", "description", "created_at", "updated_at"]
+            [
+                "id",
+                "lon",
+                "lat",
+                "wkt",
+                "category",
+                "status",
+                "location_precision",
+                "description",
+                "created_at",
+                "updated_at"
+            ]
         );
         let records: Vec<csv::StringRecord> = reader.records().flatten().collect();
         assert_eq!(records.len(), 2);
         assert_eq!(&records[0][3], "POINT(76.9458 43.238)");
-        assert_eq!(&records[0][6], "Бордюр, \"высокий\"\nи крутой");
+        assert_eq!(&records[0][6], "point");
+        assert_eq!(&records[0][7], "Бордюр, \"высокий\"\nи крутой");
     }
 }

@@ -59,7 +59,7 @@ pub(super) fn like(value: &Expr, pattern: &Expr) -> Result<Node, FilterError> {
         (text_field(field), operand(pattern)?)
     else {
         return Err(FilterError::new(format!(
-            "LIKE compares a string queryable (category, status, description) with a quoted pattern, not {} with {}",
+            "LIKE compares a string queryable (category, status, location_precision, description) with a quoted pattern, not {} with {}",
             field.name(),
             describe(pattern)
         )));
@@ -167,6 +167,7 @@ fn text_field(field: Field) -> Option<TextField> {
     match field {
         Field::Category => Some(TextField::Category),
         Field::Status => Some(TextField::Status),
+        Field::LocationPrecision => Some(TextField::LocationPrecision),
         Field::Description => Some(TextField::Description),
         _ => None,
     }

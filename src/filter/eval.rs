@@ -18,6 +18,7 @@ pub struct PinFields<'a> {
     pub lat: f64,
     pub category: &'a str,
     pub status: &'a str,
+    pub location_precision: &'a str,
     /// Microseconds since the Unix epoch.
     pub created_at_us: i64,
     /// `None`: not known at this stage (the caller only has the index's copy); `Some(None)`: SQL NULL;
@@ -38,6 +39,7 @@ pub struct PinPredicate {
 pub(super) enum TextField {
     Category,
     Status,
+    LocationPrecision,
     Description,
 }
 
@@ -147,6 +149,7 @@ impl Node {
                 let value = match field {
                     TextField::Category => pin.category,
                     TextField::Status => pin.status,
+                    TextField::LocationPrecision => pin.location_precision,
                     TextField::Description => match pin.description {
                         None => return Outcomes::ANY,
                         Some(None) => return Outcomes::NULL,

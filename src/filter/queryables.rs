@@ -19,6 +19,7 @@ pub const QUERYABLES: &[(&str, QueryableType)] = &[
     ("id", QueryableType::Integer),
     ("category", QueryableType::String),
     ("status", QueryableType::String),
+    ("location_precision", QueryableType::String),
     ("description", QueryableType::String),
     ("created_at", QueryableType::Timestamp),
     ("updated_at", QueryableType::Timestamp),
@@ -31,6 +32,7 @@ pub(super) enum Field {
     Id,
     Category,
     Status,
+    LocationPrecision,
     Description,
     CreatedAt,
     UpdatedAt,
@@ -44,6 +46,7 @@ impl Field {
             "id" => Field::Id,
             "category" => Field::Category,
             "status" => Field::Status,
+            "location_precision" => Field::LocationPrecision,
             "description" => Field::Description,
             "created_at" => Field::CreatedAt,
             "updated_at" => Field::UpdatedAt,
@@ -57,6 +60,7 @@ impl Field {
             Field::Id => "id",
             Field::Category => "category",
             Field::Status => "status",
+            Field::LocationPrecision => "location_precision",
             Field::Description => "description",
             Field::CreatedAt => "created_at",
             Field::UpdatedAt => "updated_at",
@@ -67,7 +71,7 @@ impl Field {
     pub(super) fn kind(self) -> QueryableType {
         match self {
             Field::Id => QueryableType::Integer,
-            Field::Category | Field::Status | Field::Description => QueryableType::String,
+            Field::Category | Field::Status | Field::LocationPrecision | Field::Description => QueryableType::String,
             Field::CreatedAt | Field::UpdatedAt => QueryableType::Timestamp,
             Field::Geometry => QueryableType::Point,
         }

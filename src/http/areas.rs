@@ -135,6 +135,10 @@ fn filter_echo(params: &Params) -> Map<String, Value> {
     let mut echo = Map::new();
     echo.insert("category".into(), json!(slugs(params.filter.categories.iter().map(|c| c.as_str()).collect())));
     echo.insert("status".into(), json!(slugs(params.filter.statuses.iter().map(|s| s.as_str()).collect())));
+    echo.insert(
+        "location_precision".into(),
+        json!(slugs(params.filter.precisions.iter().map(|p| p.as_str()).collect())),
+    );
     echo.insert("datetime".into(), json!(given("datetime")));
     echo
 }

@@ -40,12 +40,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/map/table", get(list_map_table))
 }
 
-/// `GET /api/v1/map/config`: `basemap_style` (a URL or null), `bounds` and `city` (the city boundary as a
+/// `GET /api/v1/map/config`: `basemap_style` and `geocoder_url` (URLs or null), `bounds` and `city` (the city boundary as a
 /// box and as a GeoJSON geometry), and every `categories` and `statuses` slug in the domain's order.
 async fn get_map_config(State(state): State<AppState>, pairs: QueryPairs) -> Result<Response, ApiError> {
     pairs.parse(&routes::NONE)?;
     let body = json!({
         "basemap_style": state.web.basemap_style,
+        "geocoder_url": state.web.geocoder_url,
         "bounds": state.service_area.bounds(),
         "city": multipolygon_geometry(state.service_area.geometry()),
         "categories": Category::ALL.map(Category::as_str),
@@ -84,7 +85,7 @@ fn lean_collection(pins: &[IndexedPin]) -> String {
 }
 
 /// `{"type":"Feature","id":…,"geometry":{"type":"Point","coordinates":[lon,lat]},"properties":{"category":…,
-/// "status":…,"created_at":"YYYY-MM-DDTHH:MM:SSZ"}}`. Coordinates are written by `ryu`, as serde_json writes
+/// "status":…,"location_precision":…,"created_at":"YYYY-MM-DDTHH:MM:SSZ"}}`. Coordinates are written by `ryu`, as serde_json writes
 /// them in `/api/v1/pins`: the shortest text that reads back as the same `f64` (the index holds them
 /// finite). Slugs are fixed ASCII and need no escaping.
 fn write_lean_feature(body: &mut String, pin: &IndexedPin) {
@@ -92,12 +93,13 @@ fn write_lean_feature(body: &mut String, pin: &IndexedPin) {
     let mut lat = ryu::Buffer::new();
     let _ = write!(
         body,
-        r#"{{"type":"Feature","id":{},"geometry":{{"type":"Point","coordinates":[{},{}]}},"properties":{{"category":"{}","status":"{}","created_at":"#,
+        r#"{{"type":"Feature","id":{},"geometry":{{"type":"Point","coordinates":[{},{}]}},"properties":{{"category":"{}","status":"{}","location_precision":"{}","created_at":"#,
         pin.id,
         lon.format_finite(pin.lon),
         lat.format_finite(pin.lat),
         pin.category.as_str(),
         pin.status.as_str(),
+        pin.precision.as_str(),
     );
     match DateTime::<Utc>::from_timestamp_micros(pin.created_at_us) {
         // By hand rather than `to_rfc3339_opts`: no allocation per pin.
@@ -121,6 +123,7 @@ fn write_lean_feature(body: &mut String, pin: &IndexedPin) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::LocationPrecision;
 
     #[test]
     fn a_lean_collection_is_the_geojson_it_claims_to_be() {
@@ -131,6 +134,7 @@ mod tests {
                 lat: 43.238,
                 category: Category::LowVision,
                 status: Status::InProgress,
+                precision: LocationPrecision::District,
                 created_at_us: 1_793_491_200_999_999,
             },
             IndexedPin {
@@ -139,6 +143,7 @@ mod tests {
                 lat: 0.1 + 0.2,
                 category: Category::Pram,
                 status: Status::New,
+                precision: LocationPrecision::Point,
                 created_at_us: 0,
             },
         ];
@@ -151,12 +156,13 @@ mod tests {
                     "type": "Feature", "id": 7,
                     "geometry": { "type": "Point", "coordinates": [76.9458, 43.238] },
                     "properties": { "category": "low_vision", "status": "in_progress",
-                                    "created_at": "2026-11-01T00:00:00Z" }
+                                    "location_precision": "district", "created_at": "2026-11-01T00:00:00Z" }
                 },
                 {
                     "type": "Feature", "id": 9,
                     "geometry": { "type": "Point", "coordinates": [77.0, 0.1 + 0.2] },
-                    "properties": { "category": "pram", "status": "new", "created_at": "1970-01-01T00:00:00Z" }
+                    "properties": { "category": "pram", "status": "new", "location_precision": "point",
+                                    "created_at": "1970-01-01T00:00:00Z" }
                 }
             ]
         });

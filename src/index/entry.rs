@@ -1,7 +1,7 @@
 //! One leaf of the pins R-tree ([`Entry`]) and the tree's shape ([`Tree`]): what every other file of the index
 //! walks over, so it lives below all of them.
 //!
-//! Each leaf holds the point, id, category, status and report time, so every filter a listing, an area query or
+//! Each leaf holds the point, id, category, status, location precision and report time, so every filter a listing, an area query or
 //! a near query applies is answered from the tree without the store. Nothing else (no description, no update
 //! time): rstar stores each leaf as a node-sized enum (56 bytes here), and the whole index stays within 64 bytes
 //! per pin (61 measured at a million pins, BENCHMARKS.md).
@@ -15,7 +15,7 @@
 
 use rstar::{AABB, RStarInsertionStrategy, RTree, RTreeObject, RTreeParams};
 
-use crate::domain::{Category, PinId, PinLocation, Status};
+use crate::domain::{Category, LocationPrecision, PinId, PinLocation, Status};
 
 /// A pin as the index holds it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,6 +25,7 @@ pub(super) struct Entry {
     pub(super) created_at_us: i64,
     pub(super) category: Category,
     pub(super) status: Status,
+    pub(super) precision: LocationPrecision,
 }
 
 impl Entry {
@@ -35,6 +36,7 @@ impl Entry {
             point: [p.lon, p.lat],
             category: p.category,
             status: p.status,
+            precision: p.precision,
             created_at_us: p.created_at.timestamp_micros(),
         }
     }

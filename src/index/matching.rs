@@ -15,7 +15,7 @@ use super::PinIndex;
 use super::bounded::Smallest;
 use super::entry::Entry;
 use super::walk::{self, narrow, search_envelope};
-use crate::domain::{Category, Limit, PinFilter, PinId, Status};
+use crate::domain::{Category, Limit, LocationPrecision, PinFilter, PinId, Status};
 use crate::spatial::PreparedArea;
 
 /// What a per-pin test sees: the pin as the index holds it.
@@ -26,6 +26,7 @@ pub struct IndexedPin {
     pub lat: f64,
     pub category: Category,
     pub status: Status,
+    pub precision: LocationPrecision,
     pub created_at_us: i64,
 }
 
@@ -37,6 +38,7 @@ impl From<&Entry> for IndexedPin {
             lat: e.point[1],
             category: e.category,
             status: e.status,
+            precision: e.precision,
             created_at_us: e.created_at_us,
         }
     }
@@ -194,6 +196,7 @@ mod tests {
                 lat: (id / 10) as f64,
                 category: Category::ALL[(id % 6) as usize],
                 status: Status::New,
+                precision: LocationPrecision::Point,
                 created_at: Utc::now(),
             })
             .collect();

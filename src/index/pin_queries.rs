@@ -143,7 +143,7 @@ impl PinIndex {
 
 /// The attribute, bbox and area filters of a near query.
 fn near_filter(filter: &PinFilter, area: Option<&PreparedArea>, e: &Entry) -> bool {
-    filter.matches_attributes(e.category, e.status, e.created_at_us)
+    filter.matches_attributes(e.category, e.status, e.precision, e.created_at_us)
         && filter.bbox.is_none_or(|b| {
             (b.min_lon..=b.max_lon).contains(&e.point[0]) && (b.min_lat..=b.max_lat).contains(&e.point[1])
         })
@@ -164,7 +164,15 @@ mod tests {
     use rand::{Rng, SeedableRng};
 
     fn loc(id: PinId, lon: f64, lat: f64) -> PinLocation {
-        PinLocation { id, lon, lat, category: Category::Pram, status: Status::New, created_at: Utc::now() }
+        PinLocation {
+            id,
+            lon,
+            lat,
+            precision: Default::default(),
+            category: Category::Pram,
+            status: Status::New,
+            created_at: Utc::now(),
+        }
     }
 
     #[test]

@@ -123,7 +123,7 @@ impl Inner {
         mut f: impl FnMut(&Entry),
     ) {
         let mut keep = |e: &Entry| {
-            if e.id > after && filter.matches_attributes(e.category, e.status, e.created_at_us) {
+            if e.id > after && filter.matches_attributes(e.category, e.status, e.precision, e.created_at_us) {
                 f(e);
             }
         };
@@ -147,7 +147,15 @@ mod tests {
     use chrono::Utc;
 
     fn loc(id: PinId, lon: f64, lat: f64) -> PinLocation {
-        PinLocation { id, lon, lat, category: Category::Pram, status: Status::New, created_at: Utc::now() }
+        PinLocation {
+            id,
+            lon,
+            lat,
+            precision: Default::default(),
+            category: Category::Pram,
+            status: Status::New,
+            created_at: Utc::now(),
+        }
     }
 
     fn bbox(a: f64, b: f64, c: f64, d: f64) -> PinFilter {

@@ -132,6 +132,7 @@ mod tests {
                 created_at_us: 0,
                 category: Category::Other,
                 status: Status::New,
+                precision: Default::default(),
             })
             .collect();
         let tree = Tree::bulk_load_with_params(entries);

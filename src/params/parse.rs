@@ -15,7 +15,7 @@ use crate::spatial::Crs;
 pub struct Params {
     /// `f`: the representation asked for (OGC API), negotiated by the HTTP layer.
     pub f: Option<String>,
-    /// `bbox` (as a lon/lat box), `category`, `status`, `datetime` (report time).
+    /// `bbox` (as a lon/lat box), `category`, `status`, `location_precision`, `datetime` (report time).
     pub filter: PinFilter,
     /// A `bbox` given in a projected `bbox-crs`: the box in that CRS, tested exactly (`filter.bbox` then
     /// holds a lon/lat box around it).
@@ -118,6 +118,7 @@ fn one(name: &str, value: &str, route: &Route, out: &mut Params, raw: &mut Raw) 
         "bbox-crs" => raw.bbox_crs = Some(crs(name, value)?),
         "category" => out.filter.categories = list(name, value)?,
         "status" => out.filter.statuses = list(name, value)?,
+        "location_precision" => out.filter.precisions = list(name, value)?,
         "datetime" => out.filter.created = Some(TimeRange::parse(name, value)?),
         "within" => out.area = Some(area_id(name, value)?),
         "near" => raw.centre = Some(lon_lat(name, value)?),

@@ -23,20 +23,41 @@ impl Route {
 }
 
 /// `GET /api/v1/pins`.
-pub const PINS: Route =
-    Route::new(&["bbox", "category", "status", "datetime", "within", "near", "radius_m", "k", "limit", "cursor"]);
+pub const PINS: Route = Route::new(&[
+    "bbox",
+    "category",
+    "status",
+    "location_precision",
+    "datetime",
+    "within",
+    "near",
+    "radius_m",
+    "k",
+    "limit",
+    "cursor",
+]);
 
 /// `POST /api/v1/pins/search` and `GET /api/v1/areas/{id}/pins`: the listing within an area the request
 /// itself names, so without `within`.
-pub const PINS_IN_AREA: Route =
-    Route::new(&["bbox", "category", "status", "datetime", "near", "radius_m", "k", "limit", "cursor"]);
+pub const PINS_IN_AREA: Route = Route::new(&[
+    "bbox",
+    "category",
+    "status",
+    "location_precision",
+    "datetime",
+    "near",
+    "radius_m",
+    "k",
+    "limit",
+    "cursor",
+]);
 
 /// `GET /api/v1/map/pins`: the filters that select pins, with no paging and no distance order.
-pub const MAP_PINS: Route = Route::new(&["bbox", "category", "status", "datetime", "within"]);
+pub const MAP_PINS: Route = Route::new(&["bbox", "category", "status", "location_precision", "datetime", "within"]);
 
 /// `GET /api/v1/map/table`: the map's filters, a sort column and offset pages of at most 1,000 (25 by default).
 pub const MAP_TABLE: Route = Route {
-    names: &["bbox", "category", "status", "datetime", "within", "sortby", "offset", "limit"],
+    names: &["bbox", "category", "status", "location_precision", "datetime", "within", "sortby", "offset", "limit"],
     required: &[],
     default_limit: 25,
     max_limit: 1000,
@@ -49,15 +70,27 @@ pub const NONE: Route = Route::new(&[]);
 pub const AREAS: Route = Route::new(&["kind", "current"]);
 
 /// `GET /api/v1/areas/stats`.
-pub const AREAS_STATS: Route = Route::new(&["kind", "current", "category", "status", "datetime"]);
+pub const AREAS_STATS: Route = Route::new(&["kind", "current", "category", "status", "location_precision", "datetime"]);
 
 /// `GET /api/v1/areas/compare`.
-pub const AREAS_COMPARE: Route =
-    Route { names: &["a", "b", "category", "status", "datetime"], required: &["a", "b"], ..Route::new(&[]) };
+pub const AREAS_COMPARE: Route = Route {
+    names: &["a", "b", "category", "status", "location_precision", "datetime"],
+    required: &["a", "b"],
+    ..Route::new(&[])
+};
 
 /// `…/exports/pins.{format}` and `qala export --what pins`.
-pub const EXPORT_PINS: Route =
-    Route::new(&["bbox", "within", "category", "status", "datetime", "filter", "filter-lang", "filter-crs"]);
+pub const EXPORT_PINS: Route = Route::new(&[
+    "bbox",
+    "within",
+    "category",
+    "status",
+    "location_precision",
+    "datetime",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+]);
 
 /// `…/exports/areas.{format}` and `qala export --what areas`.
 pub const EXPORT_AREAS: Route = Route::new(&["kind", "version", "area"]);
@@ -72,6 +105,7 @@ pub const OGC_PIN_ITEMS: Route = Route::new(&[
     "crs",
     "category",
     "status",
+    "location_precision",
     "filter",
     "filter-lang",
     "filter-crs",

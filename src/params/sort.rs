@@ -77,7 +77,7 @@ mod tests {
     use crate::domain::{Category, PinId, Status};
 
     fn pin(id: PinId, category: Category, status: Status, created_at_us: i64) -> IndexedPin {
-        IndexedPin { id, lon: 0.0, lat: 0.0, category, status, created_at_us }
+        IndexedPin { id, lon: 0.0, lat: 0.0, category, status, precision: Default::default(), created_at_us }
     }
 
     fn sorted(raw: &str, pins: &[IndexedPin]) -> Vec<PinId> {

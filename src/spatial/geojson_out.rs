@@ -17,6 +17,7 @@ pub fn pin_feature(pin: &Pin) -> Value {
     let mut properties = Map::new();
     properties.insert("category".into(), json!(pin.category.as_str()));
     properties.insert("status".into(), json!(pin.status.as_str()));
+    properties.insert("location_precision".into(), json!(pin.precision.as_str()));
     properties.insert("description".into(), json!(pin.description));
     properties.insert("created_at".into(), json!(pin.created_at.to_rfc3339_opts(SecondsFormat::Micros, true)));
     properties.insert("updated_at".into(), json!(pin.updated_at.to_rfc3339_opts(SecondsFormat::Micros, true)));

@@ -136,6 +136,11 @@ pub(crate) fn status(s: &str) -> Result<crate::domain::Status, StoreError> {
     s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
 }
 
+/// A stored location precision, checked.
+pub(crate) fn precision(s: &str) -> Result<crate::domain::LocationPrecision, StoreError> {
+    s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+}
+
 /// A stored area kind, checked.
 pub(crate) fn area_kind(s: &str) -> Result<crate::domain::AreaKind, StoreError> {
     s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))

@@ -114,8 +114,13 @@ async fn map_pins_are_the_listings_pins(kind: StoreKind) {
             assert_eq!(ours["type"], "Feature");
             assert_eq!(ours["geometry"], theirs["geometry"], "{filter}");
             let (p, q) = (&ours["properties"], &theirs["properties"]);
-            assert_eq!(p.as_object().unwrap().len(), 3, "lean: category, status, created_at only: {p}");
+            assert_eq!(
+                p.as_object().unwrap().len(),
+                4,
+                "lean: category, status, location_precision, created_at only: {p}"
+            );
             assert_eq!((&p["category"], &p["status"]), (&q["category"], &q["status"]), "{filter}");
+            assert_eq!(p["location_precision"], q["location_precision"], "{filter}");
             // Seconds precision: the listing's time cut after the seconds.
             let full_time = q["created_at"].as_str().unwrap();
             assert_eq!(p["created_at"].as_str().unwrap(), format!("{}Z", &full_time[..19]), "{filter}");
@@ -230,7 +235,7 @@ async fn area_stats_are_postgis_counts(kind: StoreKind) {
     assert_eq!(
         echoed["filter"],
         serde_json::json!({ "kind": "district", "current": true, "category": ["pram", "other"],
-                            "status": ["new"], "datetime": "2025-01-01/.." })
+                            "status": ["new"], "location_precision": null, "datetime": "2025-01-01/.." })
     );
     let (_, plain) = server.get_json("/api/v1/areas/stats").await;
     assert_eq!(plain["filter"]["category"], Value::Null);
@@ -384,6 +389,7 @@ async fn config_has_the_city_and_the_basemap(kind: StoreKind) {
     let (status, config) = server.get_json("/api/v1/map/config").await;
     assert_eq!(status, 200);
     assert_eq!(config["basemap_style"], Value::Null);
+    assert_eq!(config["geocoder_url"], Value::Null);
     assert_eq!(config["categories"], serde_json::json!(CATEGORIES));
     assert_eq!(config["statuses"], serde_json::json!(STATUSES));
     assert_eq!(config["city"]["type"], "MultiPolygon");
@@ -412,10 +418,16 @@ async fn config_has_the_city_and_the_basemap(kind: StoreKind) {
     drop(server);
 
     let style = "https://tiles.example.org/styles/almaty.json?key=a&b=c";
-    let server =
-        Server::start_with(&store, ServeOptions { basemap_style: Some(style.to_owned()), ..Default::default() }).await;
+    let options = ServeOptions {
+        basemap_style: Some(style.to_owned()),
+        geocoder_url: Some("https://geocoder.example.org/nominatim/".into()),
+        ..Default::default()
+    };
+    let server = Server::start_with(&store, options).await;
     let (_, config) = server.get_json("/api/v1/map/config").await;
     assert_eq!(config["basemap_style"], style);
+    // The page appends `/search`: the base is kept without its trailing slash.
+    assert_eq!(config["geocoder_url"], "https://geocoder.example.org/nominatim");
     assert_eq!(config["categories"], serde_json::json!(CATEGORIES));
     assert_eq!(current_area_ids(&server, "district").await.len(), 8);
 }

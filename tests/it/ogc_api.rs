@@ -446,6 +446,7 @@ async fn openapi_document_validates_and_every_operation_answers() {
                 "datetime" => "2024-01-01T00:00:00Z/..",
                 "category" => "pram,wheelchair,bicycle,limited_mobility,low_vision,other",
                 "status" => "new,confirmed,in_progress,resolved,rejected",
+                "location_precision" => "point,district",
                 "filter" => "id > 0",
                 "filter-lang" => "cql2-text",
                 "cursor" => "0",

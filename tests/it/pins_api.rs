@@ -104,7 +104,69 @@ async fn paging_through_1000_pins_has_no_duplicates_or_gaps(kind: StoreKind) {
     assert_eq!(big["numberReturned"], 1000);
 }
 
+/// A report placed only by district says so (`location_precision`), through the store, a restart (the index
+/// rebuilt from the store), every listing's filter, the CQL2 queryable and the exports; a precision qala does
+/// not know is refused with its field named, and nothing is written.
+async fn location_precision_is_kept_filtered_and_exported(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let mut server = Server::start(&store).await;
+    let (lon, lat) = REPUBLIC_SQUARE;
+    let placed = server.post_pin(&report(lon, lat, "pram", "Placed at the point")).await;
+    assert_eq!(placed.status(), 201);
+    let placed: Value = placed.json().await.unwrap();
+    assert_eq!(placed["properties"]["location_precision"], "point", "the default");
+    let mut body = report(lon + 0.001, lat, "pram", "Only the district is known");
+    body["properties"]["location_precision"] = "district".into();
+    let approximate = server.post_pin(&body).await;
+    assert_eq!(approximate.status(), 201);
+    let approximate: Value = approximate.json().await.unwrap();
+    assert_eq!(approximate["properties"]["location_precision"], "district");
+    let (p, a) = (placed["id"].as_i64().unwrap(), approximate["id"].as_i64().unwrap());
+
+    let mut bad = report(lon, lat, "pram", "Nowhere");
+    bad["properties"]["location_precision"] = "street".into();
+    let refused = server.post_pin(&bad).await;
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["pointer"], "/properties/location_precision", "{problem}");
+    assert_eq!(count_pins(&store).await, 2, "a refused report writes nothing");
+
+    server.restart().await;
+    let (_, read) = server.get_json(&format!("/api/v1/pins/{a}")).await;
+    assert_eq!(read["properties"]["location_precision"], "district", "kept by the store");
+    for (query, want) in [
+        ("location_precision=district", vec![a]),
+        ("location_precision=point", vec![p]),
+        ("location_precision=point,district", vec![p, a]),
+    ] {
+        assert_eq!(server.list_all_ids(query).await, want, "/api/v1/pins?{query}");
+        let (_, map) = server.get_json(&format!("/api/v1/map/pins?{query}")).await;
+        let ids: Vec<i64> = map["features"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect();
+        assert_eq!(ids, want, "/api/v1/map/pins?{query}");
+    }
+    let (_, map) = server.get_json("/api/v1/map/pins?location_precision=district").await;
+    assert_eq!(map["features"][0]["properties"]["location_precision"], "district");
+    let (status, problem) = server.get_json("/api/v1/pins?location_precision=exact").await;
+    assert_eq!(status, 400);
+    assert_eq!(problem["errors"][0]["parameter"], "location_precision", "{problem}");
+    let ogc = server.list_all_ids_at("/ogc/collections/pins/items?location_precision=district").await;
+    assert_eq!(ogc, vec![a]);
+    let cql = server.list_all_ids_at("/ogc/collections/pins/items?filter=location_precision%3D%27district%27").await;
+    assert_eq!(cql, vec![a]);
+    let (_, queryables) = server.get_json("/ogc/collections/pins/queryables").await;
+    assert_eq!(queryables["properties"]["location_precision"]["enum"], serde_json::json!(["point", "district"]));
+    let csv = server.get("/api/v1/exports/pins.csv?location_precision=district").await.text().await.unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = header.iter().position(|h| *h == "location_precision").expect("a location_precision column");
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    assert!(rows[0].starts_with(&format!("{a},")));
+    assert_eq!(rows[0].split(',').nth(column), Some("district"), "{csv}");
+}
+
 on_both_stores!(
+    location_precision_is_kept_filtered_and_exported,
     a_report_is_created_read_back_and_listed,
     unknown_ids_are_404_problems,
     paging_through_1000_pins_has_no_duplicates_or_gaps

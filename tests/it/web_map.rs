@@ -1,6 +1,7 @@
 //! The web map in a real browser. Runs the browser tests in `maps/tests` (Node's test runner, playwright-core
 //! driving Debian's Chromium: no browser is downloaded) against a real qala serving `maps/dist` on a fresh
-//! embedded store, filled with 3,000 of `qala seed`'s synthetic pins and a second historic-centre draft.
+//! embedded store, filled with 3,000 of `qala seed`'s synthetic pins and a second historic-centre draft; and
+//! two more for the basemap and place-search tests, one beside a stand-in Nominatim ([`Nominatim`]).
 //!
 //! `./scripts/test` installs Chromium and the npm packages from `maps/package-lock.json` and builds the page
 //! before `cargo test`; run on its own, this test fails (never skips) when any of that is missing.
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use crate::support::nominatim::Nominatim;
 use crate::support::{ServeOptions, Server, StoreKind, TestStore, qala_cli};
 
 fn maps_dir() -> PathBuf {
@@ -48,7 +50,9 @@ async fn the_web_map_passes_its_browser_tests() {
     let server = Server::start_with(&store, ServeOptions { web_dir: Some(dist.clone()), ..Default::default() }).await;
 
     // Two more instances for the basemap tests, each on its own empty store: one configured with a style it
-    // serves itself beside a copy of the page (a relative URL), one with a basemap nobody answers.
+    // serves itself beside a copy of the page (a relative URL) and with a geocoder (the stand-in Nominatim),
+    // one with a basemap nobody answers.
+    let nominatim = Nominatim::start().await;
     let site = tempfile::tempdir().unwrap();
     copy_dir(&maps.join("dist"), site.path());
     std::fs::create_dir_all(site.path().join("basemap-test")).unwrap();
@@ -58,7 +62,11 @@ async fn the_web_map_passes_its_browser_tests() {
     let configured_store = TestStore::new(StoreKind::Gpkg).await;
     let configured = Server::start_with(
         &configured_store,
-        ServeOptions { web_dir: Some(site.path().to_owned()), basemap_style: Some("/basemap-test/style.json".into()) },
+        ServeOptions {
+            web_dir: Some(site.path().to_owned()),
+            basemap_style: Some("/basemap-test/style.json".into()),
+            geocoder_url: Some(nominatim.base.clone()),
+        },
     )
     .await;
     // A port that was just free: nothing listens there, so the browser's connection is refused at once.
@@ -66,7 +74,11 @@ async fn the_web_map_passes_its_browser_tests() {
     let down_store = TestStore::new(StoreKind::Gpkg).await;
     let down = Server::start_with(
         &down_store,
-        ServeOptions { web_dir: Some(dist), basemap_style: Some(format!("http://{closed}/style.json")) },
+        ServeOptions {
+            web_dir: Some(dist),
+            basemap_style: Some(format!("http://{closed}/style.json")),
+            ..Default::default()
+        },
     )
     .await;
 
@@ -79,12 +91,15 @@ async fn the_web_map_passes_its_browser_tests() {
         .env("QALA_URL_BASEMAP", &configured.base)
         .env("QALA_URL_BASEMAP_DOWN", &down.base)
         .env("QALA_BASEMAP_DOWN_HOST", closed.to_string())
+        .env("QALA_GEOCODER", &nominatim.base)
         .env("QALA_ARTIFACTS", &artifacts)
         .env("QALA_CHROMIUM", &chromium)
         .status()
         .await
         .expect("node (Node.js 20) is needed to run the browser tests");
     assert!(status.success(), "the browser tests failed (their output is above); server log: {}", server.log());
+    // The place-search tests found their places through the geocoder, not around it.
+    assert!(nominatim.searches() >= 3, "the page asked the geocoder {} times", nominatim.searches());
 }
 
 fn copy_dir(from: &Path, to: &Path) {

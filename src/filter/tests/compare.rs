@@ -98,6 +98,8 @@ fn strings_compare_by_code_point() {
         ("status IN ('open', 'closed')", True),
         ("status IN ('closed')", False),
         ("status NOT IN ('closed', 'rejected')", True),
+        ("location_precision = 'district'", True),
+        ("location_precision IN ('point')", False),
         ("category BETWEEN 'a' AND 'z'", True),
         ("category BETWEEN 'ramp' AND 'ramp'", True),
         ("category BETWEEN 's' AND 'z'", False),

@@ -55,7 +55,7 @@ fn unknown_properties_list_the_queryables() {
     rejects(
         "foo = 1",
         &[
-            "unknown property \"foo\"; the queryables are id, category, status, description, created_at, updated_at, geometry",
+            "unknown property \"foo\"; the queryables are id, category, status, location_precision, description, created_at, updated_at, geometry",
         ],
     );
     rejects("Category = 'ramp'", &["unknown property \"Category\""]);

@@ -29,6 +29,7 @@ pub(super) fn pin() -> PinFields<'static> {
         lat: 43.25,
         category: "ramp",
         status: "open",
+        location_precision: "district",
         created_at_us: us("2025-03-10T12:00:00Z"),
         description: Some(Some("Пандус сломан у входа")),
         updated_at_us: Some(us("2025-03-11T08:30:00Z")),

@@ -124,10 +124,13 @@ pub async fn queryables(
 }
 
 fn schema_of(name: &str, kind: QueryableType) -> Value {
-    use crate::domain::{Category, Status};
+    use crate::domain::{Category, LocationPrecision, Status};
     match (name, kind) {
         ("category", _) => json!({ "type": "string", "enum": Category::ALL.map(Category::as_str) }),
         ("status", _) => json!({ "type": "string", "enum": Status::ALL.map(Status::as_str) }),
+        ("location_precision", _) => {
+            json!({ "type": "string", "enum": LocationPrecision::ALL.map(LocationPrecision::as_str) })
+        }
         (_, QueryableType::Integer) => json!({ "type": "integer" }),
         (_, QueryableType::String) => json!({ "type": "string" }),
         ("created_at", _) => json!({ "type": "string", "format": "date-time", "x-ogc-role": "primary-instant" }),

@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use super::vocabulary::{ROOT, media};
-use crate::domain::{Category, Limit, Status};
+use crate::domain::{Category, Limit, LocationPrecision, Status};
 use crate::spatial::Crs;
 
 pub fn document(base: &str) -> Value {
@@ -40,7 +40,7 @@ pub fn document(base: &str) -> Value {
             "/collections/{collectionId}/items": { "get": op(
                 "getFeatures",
                 "Features of a collection. Pins take every parameter; area collections take f, limit, bbox, bbox-crs, crs and offset.",
-                &["collectionId", "f", "limit", "bbox", "bbox-crs", "datetime", "crs", "category", "status", "filter", "filter-lang", "filter-crs", "cursor", "before", "offset"],
+                &["collectionId", "f", "limit", "bbox", "bbox-crs", "datetime", "crs", "category", "status", "location_precision", "filter", "filter-lang", "filter-crs", "cursor", "before", "offset"],
                 "FeatureCollection",
                 media::GEOJSON,
             ) },
@@ -62,6 +62,7 @@ pub fn document(base: &str) -> Value {
                 "datetime": param("datetime", "query", "Report time: an RFC 3339 instant or date, or an interval start/end with .. for an open end (pins only).", json!({ "type": "string" })),
                 "category": param("category", "query", "Pins of these categories (comma-separated).", json!({ "type": "string", "enum": Category::ALL.map(Category::as_str) })),
                 "status": param("status", "query", "Pins in these statuses (comma-separated).", json!({ "type": "string", "enum": Status::ALL.map(Status::as_str) })),
+                "location_precision": param("location_precision", "query", "Pins placed at a point, or only in a district (comma-separated).", json!({ "type": "string", "enum": LocationPrecision::ALL.map(LocationPrecision::as_str) })),
                 "filter": param("filter", "query", "A CQL2 text filter over the queryables (pins only).", json!({ "type": "string" })),
                 "filter-lang": param("filter-lang", "query", "The filter language.", json!({ "type": "string", "enum": ["cql2-text"], "default": "cql2-text" })),
                 "filter-crs": param("filter-crs", "query", "The CRS of the filter's geometries.", json!({ "type": "string", "format": "uri", "enum": crs_uris })),

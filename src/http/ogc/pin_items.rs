@@ -153,10 +153,11 @@ fn pins_table(pins: &[Pin], matched: Option<u64>, links: &[Value]) -> String {
         .iter()
         .map(|p| {
             format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.6}, {:.6}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.6}, {:.6}</td></tr>",
                 anchor(&format!("{ROOT}/collections/pins/items/{}?f=html", p.id), &p.id.to_string()),
                 escape(p.category.as_str()),
                 escape(p.status.as_str()),
+                escape(p.precision.as_str()),
                 escape(&p.description),
                 escape(&p.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 p.lon,
@@ -172,6 +173,6 @@ fn pins_table(pins: &[Pin], matched: Option<u64>, links: &[Value]) -> String {
         .join(" · ");
     let count = matched.map(|n| format!("<p>{n} pins match.</p>")).unwrap_or_default();
     format!(
-        "{count}<table><tr><th>id</th><th>category</th><th>status</th><th>description</th><th>reported</th><th>lon, lat</th></tr>{rows}</table><p>{nav}</p>"
+        "{count}<table><tr><th>id</th><th>category</th><th>status</th><th>location_precision</th><th>description</th><th>reported</th><th>lon, lat</th></tr>{rows}</table><p>{nav}</p>"
     )
 }

@@ -38,6 +38,7 @@ pub(super) async fn write_rows(
         (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut created, mut updated): (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>) =
         (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut precisions = Vec::with_capacity(n);
     let (mut contact_ids, mut contacts) = (Vec::new(), Vec::new());
     for (pin, contact) in pins {
         ids.push(pin.id);
@@ -48,6 +49,7 @@ pub(super) async fn write_rows(
         descriptions.push(pin.description.as_str());
         created.push(pin.created_at);
         updated.push(pin.updated_at);
+        precisions.push(pin.precision.as_str());
         if let Some(c) = contact {
             contact_ids.push(pin.id);
             contacts.push(c.expose());
@@ -62,6 +64,7 @@ pub(super) async fn write_rows(
         .bind(&descriptions)
         .bind(&created)
         .bind(&updated)
+        .bind(&precisions)
         .execute(&mut **tx)
         .await?;
     if !contact_ids.is_empty() {

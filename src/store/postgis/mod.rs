@@ -81,6 +81,7 @@ impl Store for PostgisStore {
             .bind(pin.lat)
             .bind(pin.category.as_str())
             .bind(&pin.description)
+            .bind(pin.precision.as_str())
             .fetch_one(&mut *tx)
             .await?;
         if let Some(contact) = &pin.contact {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{Area, AreaNames, AreaVersion, Pin, PinLocation};
 use crate::spatial::wkb_codec::multipolygon_from_wkb;
-use crate::store::{StoreError, area_kind, category, status};
+use crate::store::{StoreError, area_kind, category, precision, status};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct PinRow {
@@ -20,6 +20,7 @@ pub(crate) struct PinRow {
     pub description: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub location_precision: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -30,6 +31,7 @@ pub(super) struct LocationRow {
     pub category: String,
     pub status: String,
     pub created_at: DateTime<Utc>,
+    pub location_precision: String,
 }
 
 impl TryFrom<PinRow> for Pin {
@@ -39,6 +41,7 @@ impl TryFrom<PinRow> for Pin {
             id: r.id,
             lon: r.lon,
             lat: r.lat,
+            precision: precision(&r.location_precision)?,
             category: category(&r.category)?,
             status: status(&r.status)?,
             description: r.description,
@@ -55,6 +58,7 @@ impl TryFrom<LocationRow> for PinLocation {
             id: r.id,
             lon: r.lon,
             lat: r.lat,
+            precision: precision(&r.location_precision)?,
             category: category(&r.category)?,
             status: status(&r.status)?,
             created_at: r.created_at,

@@ -1,6 +1,6 @@
 //! What the integration tests share, one file per thing provided: a PostgreSQL database ([`db`]), a store of
 //! either kind ([`store`]), qala serving in this process ([`server`], its log in [`logs`]) or as the binary
-//! ([`process`]), a client of either ([`api`]), PostGIS as the oracle ([`oracle`]) and GDAL's tools
+//! ([`process`]), a client of either ([`api`]), a stand-in geocoder ([`nominatim`]), PostGIS as the oracle ([`oracle`]) and GDAL's tools
 //! ([`gdal`]); below, the fixtures every capability uses.
 //!
 //! The suite needs `QALA_TEST_PG` (a `postgres://user@host:port` URL of a server with PostGIS) for the
@@ -11,6 +11,7 @@ pub mod api;
 pub mod db;
 pub mod gdal;
 pub mod logs;
+pub mod nominatim;
 pub mod oracle;
 pub mod process;
 pub mod server;

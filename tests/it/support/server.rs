@@ -24,12 +24,14 @@ use super::api::Api;
 use super::logs;
 use super::store::{StoreKind, TestStore};
 
-/// What a deployment may set for the web map (`qala serve --web-dir`, `--basemap-style`); unset is the
+/// What a deployment may set for the web map (`qala serve --web-dir`, `--basemap-style`,
+/// `--geocoder-url`); unset is the
 /// binary's default.
 #[derive(Debug, Clone, Default)]
 pub struct ServeOptions {
     pub web_dir: Option<PathBuf>,
     pub basemap_style: Option<String>,
+    pub geocoder_url: Option<String>,
 }
 
 /// qala serving on 127.0.0.1 on a free port, in this process. Dropping it shuts it down.
@@ -77,6 +79,9 @@ impl Server {
         }
         if let Some(style) = options.basemap_style {
             argv.push(format!("--basemap-style={style}"));
+        }
+        if let Some(url) = options.geocoder_url {
+            argv.push(format!("--geocoder-url={url}"));
         }
         let log_path = dir.join(format!("{}.log", store.name));
         let mut server = Server { api: Api::new(String::new()), argv, log_path, running: None };

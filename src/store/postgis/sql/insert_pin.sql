@@ -1,3 +1,4 @@
-INSERT INTO pins (geom, category, description)
-VALUES (ST_SetSRID(ST_MakePoint($1, $2), 4326), $3, $4)
-RETURNING id, ST_X(geom) AS lon, ST_Y(geom) AS lat, category, status, description, created_at, updated_at
+INSERT INTO pins (geom, category, description, location_precision)
+VALUES (ST_SetSRID(ST_MakePoint($1, $2), 4326), $3, $4, $5)
+RETURNING id, ST_X(geom) AS lon, ST_Y(geom) AS lat, category, status, description, created_at, updated_at,
+          location_precision

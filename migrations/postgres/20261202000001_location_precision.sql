@@ -1,0 +1,6 @@
+-- How precisely a pin's point says where the problem is: 'point' (placed on the map, by the device or by
+-- coordinates) or 'district' (the citizen chose only the district; the point is its label point). Every pin
+-- stored before this was placed at a point, which the default records.
+ALTER TABLE pins
+    ADD COLUMN location_precision text NOT NULL DEFAULT 'point'
+    CHECK (location_precision IN ('point', 'district'));
