@@ -9,7 +9,8 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { getJson } from './api.js';
 import { areaName, setText, t } from './i18n.js';
 import { chooseBasemap, isBasemapSource, offlineStyle } from './basemap.js';
-import { addPinLayers, loadDistrictPins, precisionUrl, updateClusterCounts, PIN_LAYERS, SINGLE_PIN_LAYERS } from './pins.js';
+import { addPinLayers, loadDistrictPins, precisionUrl, PIN_LAYERS, SINGLE_PIN_LAYERS } from './pins.js';
+import { QALA_FONT, addLabelLayers, showCentreLabels, translateLabels } from './labels.js';
 
 // The comparison's two sides: black and white, which no category uses.
 const COMPARE_COLOURS = { only_a: '#000000', only_b: '#ffffff' };
@@ -17,7 +18,6 @@ const COMPARE_COLOURS = { only_a: '#000000', only_b: '#ffffff' };
 // The historic centre as it stands (an illustrative draft until planners adopt one): shown to citizens; the
 // planner view draws the versions it is asked for instead.
 const CENTRE_URL = '/api/v1/areas?kind=historic_centre&current=true';
-const CENTRE_LABEL_ZOOM = 13;
 const KEYBOARD_ZOOM = 15;
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -51,12 +51,11 @@ export async function createMap({ config, districts }) {
   credit();
 
   let offline = basemap.offline;
+  let font = basemap.font;
   let mode = 'report';
   let pinsUrl = '/api/v1/map/pins';
   let centreKeyHandler = () => {};
   const overlays = { density: null, centres: { a: null, b: null }, compare: null };
-  const labelMarkers = [];
-  const centreLabels = [];
 
   function addOverlays() {
     const style = offline ? 'offline' : 'basemap';
@@ -141,6 +140,7 @@ export async function createMap({ config, districts }) {
       source: 'selected',
       paint: { 'circle-radius': 12, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#1d232b', 'circle-stroke-width': 3 },
     });
+    addLabelLayers(map, { districts, centre, font });
     applyMode();
     restoreOverlays();
   }
@@ -152,31 +152,13 @@ export async function createMap({ config, districts }) {
     const sourceId = event.sourceId || event.source?.id;
     if (!offline && (isBasemapSource(map, sourceId) || !sourceId)) {
       offline = true;
+      font = QALA_FONT;
       map.setStyle(offlineStyle(), { diff: false });
       return;
     }
     console.warn('map:', event.error?.message || event);
   });
-  map.on('render', () => updateClusterCounts(map));
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once('load', resolve)));
-
-  // District labels are HTML, not map text: the offline basemap has no font glyphs to draw text with.
-  for (const feature of districts.features) {
-    const el = document.createElement('div');
-    el.className = 'district-label';
-    el.setAttribute('aria-hidden', 'true');
-    const marker = new maplibregl.Marker({ element: el }).setLngLat(feature.properties.label_point).addTo(map);
-    labelMarkers.push({ marker, el, feature });
-  }
-  // The centre's name sits at its label point; it shows only close up (showCentreLabels), where the district
-  // names are far apart.
-  for (const feature of centre.features) {
-    const el = document.createElement('div');
-    el.className = 'centre-label';
-    el.setAttribute('aria-hidden', 'true');
-    new maplibregl.Marker({ element: el }).setLngLat(feature.properties.label_point).addTo(map);
-    centreLabels.push({ el, feature });
-  }
 
   // Keyboard: Enter or Space on the focused map acts at the crosshair; moving says where it is.
   const canvas = map.getCanvas();
@@ -226,19 +208,12 @@ export async function createMap({ config, districts }) {
     for (const id of ['place-point', 'centre-line']) {
       if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', planner ? 'none' : 'visible');
     }
-    showCentreLabels();
+    showCentreLabels(map, !planner);
     if (map.getLayer('district-fill')) {
       map.setPaintProperty('district-fill', 'fill-opacity', planner && overlays.density ? 0.6 : offline ? 0.35 : 0);
     }
   }
 
-  // The centre's name is long and the outline small at city scale: the name shows once the map is close
-  // enough for it to fit, and only to citizens (the planner's menus name the versions it draws).
-  function showCentreLabels() {
-    const hidden = mode === 'planner' || map.getZoom() < CENTRE_LABEL_ZOOM;
-    for (const { el } of centreLabels) el.hidden = hidden;
-  }
-  map.on('zoom', showCentreLabels);
 
   function restoreOverlays() {
     if (overlays.density) qala.setDensity(overlays.density);
@@ -318,7 +293,7 @@ export async function createMap({ config, districts }) {
     },
     translate() {
       credit();
-      for (const { el, feature } of [...labelMarkers, ...centreLabels]) el.textContent = areaName(feature.properties);
+      translateLabels(map);
       const locale = mapLocale();
       const set = (selector, key) => {
         for (const el of map.getContainer().querySelectorAll(selector)) {
@@ -360,7 +335,6 @@ export async function createMap({ config, districts }) {
   }
 
   qala.translate();
-  showCentreLabels();
   return qala;
 }
 

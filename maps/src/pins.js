@@ -1,17 +1,16 @@
 // Pins on the map: one clustered GeoJSON source fed by qala's lean pins endpoint (GET /api/v1/map/pins, answered
-// from the in-memory index), so 100,000 pins load once and MapLibre's worker clusters them. Cluster counts
-// are small HTML labels kept in step with the rendered clusters (the offline basemap has no font glyphs).
+// from the in-memory index), so 100,000 pins load once and MapLibre's worker clusters them. The clusters'
+// counts are a symbol layer of labels.js, placed with the names.
 //
 // Pins placed only by district (`location_precision: "district"`) stand at their district's label point, so
 // drawn as the others they made one false clump per district. They come apart (`?location_precision=` splits
 // the one listing into two, so no pin is downloaded twice): never clustered with the placed pins, drawn
 // hollow, and fanned out around the district's point so that each can be tapped; the legend says what they
 // are and the pin's page says "district only".
-import * as maplibregl from 'maplibre-gl';
 import { getJson } from './api.js';
 import { categoryColourExpression } from './categories.js';
 
-export const PIN_LAYERS = ['pin-clusters', 'pin-points', 'pin-district-points'];
+export const PIN_LAYERS = ['pin-clusters', 'cluster-counts', 'pin-points', 'pin-district-points'];
 /** The layers whose features are single pins (a tap opens the pin's page). */
 export const SINGLE_PIN_LAYERS = ['pin-points', 'pin-district-points'];
 // The fan: the i-th pin of a district sits FAN_STEP_M·√(i+FAN_HOLE) metres from the district's point, at
@@ -104,42 +103,4 @@ function fanOut(collection) {
     return { ...feature, geometry: { type: 'Point', coordinates: [lon + dLon, lat + dLat] } };
   });
   return { type: 'FeatureCollection', features };
-}
-
-const countMarkers = new Map();
-let pending = false;
-// Labels follow their clusters on every frame by themselves (markers are anchored to a point); which clusters
-// exist changes only with the zoom and the data, so the set is refreshed at most every 150 ms during a move.
-const REFRESH_MS = 150;
-
-/** Keeps one count label on each rendered cluster (called on every render). */
-export function updateClusterCounts(map) {
-  if (pending || !map.getSource('pins') || !map.isSourceLoaded('pins')) return;
-  pending = true;
-  setTimeout(() => {
-    pending = false;
-    const seen = new Set();
-    const visible = map.getLayer('pin-clusters') && map.getLayoutProperty('pin-clusters', 'visibility') !== 'none';
-    for (const feature of visible ? map.querySourceFeatures('pins', { filter: ['has', 'point_count'] }) : []) {
-      const id = feature.properties.cluster_id;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      let marker = countMarkers.get(id);
-      if (!marker) {
-        const el = document.createElement('div');
-        el.className = 'cluster-count';
-        el.setAttribute('aria-hidden', 'true');
-        marker = new maplibregl.Marker({ element: el }).setLngLat(feature.geometry.coordinates).addTo(map);
-        countMarkers.set(id, marker);
-      }
-      marker.getElement().textContent = feature.properties.point_count_abbreviated;
-      marker.setLngLat(feature.geometry.coordinates);
-    }
-    for (const [id, marker] of countMarkers) {
-      if (!seen.has(id)) {
-        marker.remove();
-        countMarkers.delete(id);
-      }
-    }
-  }, REFRESH_MS);
 }

@@ -41,7 +41,7 @@ test('the offline basemap renders the eight districts, the city and the historic
   const centre = () =>
     page.evaluate(() => ({
       drawn: window.qala.map.queryRenderedFeatures({ layers: ['centre-line'] }).length,
-      labels: [...document.querySelectorAll('.centre-label')].filter((el) => !el.hidden).map((el) => el.textContent),
+      labels: window.qala.map.queryRenderedFeatures({ layers: ['centre-labels'] }).map((f) => f.properties.name_kk),
       names: window.qala.centre.features.map((f) => f.properties.name_kk),
     }));
   const far = await centre();
@@ -50,11 +50,12 @@ test('the offline basemap renders the eight districts, the city and the historic
   assert.deepEqual(far.labels, [], 'no centre name over the whole city');
   // Pixels: inside each district (at its label point, labels hidden) the city's paper colour; well outside the
   // city the background. The district lines are drawn too: along a boundary the line's dark colour appears.
-  await page.addStyleTag({ content: '.district-label, .centre-label, .cluster-count { visibility: hidden !important; } .maplibregl-marker { display: none; }' });
-  await page.evaluate(() => {
-    const map = window.qala.map;
-    for (const id of ['pin-clusters', 'pin-points']) map.setLayoutProperty(id, 'visibility', 'none');
-  });
+  const layers = (visibility) =>
+    page.evaluate((v) => {
+      const map = window.qala.map;
+      for (const id of ['pin-clusters', 'cluster-counts', 'pin-points', 'district-labels', 'centre-labels']) map.setLayoutProperty(id, 'visibility', v);
+    }, visibility);
+  await layers('none');
   await idle(page);
   const probe = await page.evaluate(() => {
     const map = window.qala.map;
@@ -76,6 +77,7 @@ test('the offline basemap renders the eight districts, the city and the historic
     assert.ok(near(colour, hex('#fcfcf9'), 8), `a district's offline fill: ${colour}`);
   }
   // Close up, the centre is named in the reader's language.
+  await layers('visible');
   await page.evaluate(() => {
     const [lon, lat] = window.qala.centre.features[0].properties.label_point;
     window.qala.map.jumpTo({ center: [lon, lat], zoom: 14 });
@@ -84,11 +86,42 @@ test('the offline basemap renders the eight districts, the city and the historic
   const closeUp = await centre();
   assert.ok(closeUp.drawn > 0, 'the outline close up');
   assert.deepEqual(closeUp.labels, closeUp.names);
-  await page.addStyleTag({ content: '.maplibregl-marker { display: block; } .centre-label { visibility: visible !important; }' });
   await screenshot(page, 'report-historic-centre');
   assertNoProblems(page);
   await page.context().close();
 });
+
+// MapLibre places the names (symbol collision): one that would sit over another name or over a cluster moves to
+// another side of its point or waits for a closer zoom, and each cluster's circle keeps names off it.
+for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+  test(`district names keep off the clusters and each other, on a ${size}, in kk`, async () => {
+    const page = await openPage(shared.browser, { lang: 'kk', viewport });
+    const placed = await page.evaluate(() => {
+      const map = window.qala.map;
+      const radius = (n) => (n < 50 ? 13 : n < 500 ? 17 : n < 5000 ? 22 : 27);
+      const clusters = map.queryRenderedFeatures({ layers: ['pin-clusters'] });
+      const over = [];
+      for (const c of clusters) {
+        const p = map.project(c.geometry.coordinates);
+        const r = radius(c.properties.point_count) - 1;
+        // Symbols are found by the boxes MapLibre placed them in.
+        for (const f of map.queryRenderedFeatures([[p.x - r, p.y - r], [p.x + r, p.y + r]], { layers: ['district-labels', 'centre-labels'] })) {
+          over.push(`${f.properties.name_kk} over ${c.properties.point_count_abbreviated}`);
+        }
+      }
+      const names = [...new Set(map.queryRenderedFeatures({ layers: ['district-labels'] }).map((f) => f.properties.name_kk))];
+      const counts = map.queryRenderedFeatures({ layers: ['cluster-counts'] }).length;
+      return { clusters: clusters.length, counts, over, names };
+    });
+    assert.ok(placed.clusters > 0, 'clusters drawn');
+    assert.equal(placed.counts, placed.clusters, 'every cluster has its count');
+    assert.deepEqual(placed.over, [], 'no name over a cluster');
+    assert.ok(placed.names.length >= (size === 'desktop' ? 6 : 3), `names placed: ${placed.names.join(', ')}`);
+    await screenshot(page, `labels-${size}`);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+}
 
 for (const [view, hash] of [['report', '#report'], ['planner', '#planner'], ['pin', '#pin/1']]) {
   for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {

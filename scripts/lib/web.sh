@@ -25,7 +25,7 @@ web_packages() {
 # web_build: vite build into maps/dist when any source is newer than the last build.
 web_build() {
   local built="$MAPS_DIR/dist/index.html"
-  if [ ! -f "$built" ] || [ -n "$(find "$MAPS_DIR/src" "$MAPS_DIR/sw" "$MAPS_DIR/index.html" "$MAPS_DIR/vite.config.js" \
+  if [ ! -f "$built" ] || [ -n "$(find "$MAPS_DIR/src" "$MAPS_DIR/sw" "$MAPS_DIR/glyphs" "$MAPS_DIR/index.html" "$MAPS_DIR/vite.config.js" \
       "$MAPS_DIR/package-lock.json" -newer "$built" -print -quit)" ]; then
     log "building the web map (vite build into maps/dist)"
     (cd "$MAPS_DIR" && npm run --silent build -- --logLevel warn) || return 1
