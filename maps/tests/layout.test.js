@@ -3,7 +3,7 @@
 // credits are folded; on load the pins and the districts are fetched once each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, assertNoProblems, sharedBrowser, openPage } from './harness.js';
+import { PHONE, STRINGS, assertNoProblems, sharedBrowser, openPage } from './harness.js';
 
 const shared = sharedBrowser();
 
@@ -57,6 +57,32 @@ test('at 360 px in kk no view is wider than the screen, and the page does not sc
   assertNoProblems(page);
   await page.context().close();
 });
+
+// In kk and ru the views' names are long: on a phone the header keeps them to one line each (short names),
+// so the citizen's form starts with room to fill in below the map.
+for (const lang of ['kk', 'ru']) {
+  test(`at 360 × 740 in ${lang} the header is compact and the form has room`, async () => {
+    const page = await openPage(shared.browser, { lang, viewport: PHONE });
+    const measured = await page.evaluate(() => {
+      const line = (el) => parseFloat(getComputedStyle(el).lineHeight) || 20;
+      const links = [...document.querySelectorAll('.view-link')].map((a) => ({
+        text: a.innerText.trim(),
+        lines: Math.round((a.getBoundingClientRect().height - 12) / line(a)),
+      }));
+      const header = document.querySelector('header.top').getBoundingClientRect().height;
+      const panelTop = document.getElementById('panel').getBoundingClientRect().top;
+      return { links, header, form: innerHeight - panelTop };
+    });
+    for (const link of measured.links) assert.equal(link.lines, 1, `"${link.text}" takes ${link.lines} lines`);
+    assert.ok(measured.header <= 84, `the header is ${measured.header} px tall`);
+    assert.ok(measured.form >= 300, `${measured.form} px left for the form`);
+    // The short name is what a phone shows and what its screen reader reads.
+    const shown = await page.$eval('a[data-view=report]', (a) => a.innerText.trim());
+    assert.equal(shown, STRINGS[lang]['nav.report_short']);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+}
 
 test('on load the pins and the districts are fetched once each', async () => {
   for (const hash of ['#report', '#planner']) {
