@@ -33,7 +33,12 @@ async function waitUntilReady(loading) {
  */
 function keepShell() {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('the page shell is not kept offline:', error));
+  // After the page has loaded: the worker then copies the shell from the browser's HTTP cache (the assets
+  // are `immutable`) instead of fetching it a second time while the page still loads.
+  const register = () =>
+    navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('the page shell is not kept offline:', error));
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
 }
 
 async function main() {

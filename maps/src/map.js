@@ -34,6 +34,9 @@ export async function createMap({ config, districts }) {
     locale: mapLocale(),
     dragRotate: false,
     pitchWithRotate: false,
+    // Names appear and give way at once: a fade would keep the map busy after every move (and a phone's CPU
+    // with it), for an effect nobody needs to read a district's name.
+    fadeDuration: 0,
   });
   map.touchZoomRotate.disableRotation();
   map.keyboard.disableRotation();

@@ -58,16 +58,29 @@ export async function launch() {
  * `page.problems` collecting console errors, uncaught exceptions, failed requests, any request to a host
  * other than qala, and every 4xx or 5xx answer. A test that makes the page ask for a 4xx on purpose (a form
  * the API refuses) says which with `page.expectStatus(status, urlPattern)`; `page.offline()` marks the
- * moments when failures are the point.
+ * moments when failures are the point. The page's service worker is blocked unless `serviceWorkers: 'allow'`.
  */
 export async function openPage(
   browser,
-  { hash = '#report', lang = 'en', viewport = DESKTOP, base = QALA, allowHost = null, geolocation = null, ready = true, beforeLoad = null } = {},
+  {
+    hash = '#report',
+    lang = 'en',
+    viewport = DESKTOP,
+    base = QALA,
+    allowHost = null,
+    geolocation = null,
+    ready = true,
+    beforeLoad = null,
+    serviceWorkers = 'block',
+  } = {},
 ) {
   const context = await browser.newContext({
     viewport,
     locale: 'en-GB',
     deviceScaleFactor: 1,
+    // The service worker only matters once qala cannot be reached (network.test.js allows it there); every
+    // fresh context installing it again cost ~1.5 s a test, and it never controls a first load anyway.
+    serviceWorkers,
     ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
   });
   // Only before the first visit: a reload must find the language the page itself remembered.

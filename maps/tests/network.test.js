@@ -9,8 +9,19 @@ import { assertNoProblems, expected, idle, sharedBrowser, openPage, screenshot, 
 
 const shared = sharedBrowser();
 
-for (const lang of ['kk', 'ru', 'en']) {
-  test(`with qala unreachable, the place and the report say so, in ${lang}`, async () => {
+const LANGS = ['kk', 'ru', 'en'];
+
+/** Switches the page to each other language in turn and runs `check(lang)` in each (then back to `first`). */
+async function inEveryLanguage(page, first, check) {
+  for (const lang of [...LANGS.filter((l) => l !== first), first]) {
+    await page.click(`button[data-lang="${lang}"]`);
+    await check(lang);
+  }
+}
+
+{
+  const lang = 'kk';
+  test('with qala unreachable, the place and the report say so, in kk, ru and en', async () => {
     const page = await openPage(shared.browser, { lang });
     page.offline();
     await page.route('**/api/**', (route) => route.abort('connectionrefused'));
@@ -41,10 +52,18 @@ for (const lang of ['kk', 'ru', 'en']) {
     await page.waitForFunction(() => document.getElementById('form-status').textContent !== '');
     assert.equal(await page.textContent('#form-status'), expected(lang, 'report.errors.network'));
     assert.equal(await page.textContent('#form-error'), expected(lang, 'report.errors.network'));
+    await inEveryLanguage(page, lang, async (l) => {
+      assert.equal(await page.textContent('#where'), expected(l, 'report.place.where_unknown', { lat: lat.toFixed(5), lon: lon.toFixed(5) }));
+      assert.equal(await page.textContent('#form-status'), expected(l, 'report.errors.network'));
+      assert.equal(await page.textContent('#form-error'), expected(l, 'report.errors.network'));
+    });
     await page.context().close();
   });
+}
 
-  test(`a page opened while the API is down says qala cannot be reached, then starts, in ${lang}`, async () => {
+{
+  const lang = 'ru';
+  test('a page opened while the API is down says qala cannot be reached, then starts, in ru, kk and en', async () => {
     let blocked = true;
     const page = await openPage(shared.browser, {
       lang,
@@ -54,6 +73,7 @@ for (const lang of ['kk', 'ru', 'en']) {
     page.offline();
     await page.waitForFunction(() => document.getElementById('loading').dataset.i18n === 'app.unreachable');
     assert.equal(await page.textContent('#loading'), expected(lang, 'app.unreachable'));
+    await inEveryLanguage(page, lang, async (l) => assert.equal(await page.textContent('#loading'), expected(l, 'app.unreachable')));
     blocked = false;
     page.offline(false);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
@@ -63,11 +83,12 @@ for (const lang of ['kk', 'ru', 'en']) {
   });
 }
 
-for (const lang of ['kk', 'ru', 'en']) {
-  test(`with qala stopped, the page still opens and says qala cannot be reached, then starts again, in ${lang}`, async () => {
+{
+  const lang = 'en';
+  test('with qala stopped, the page still opens and says qala cannot be reached, then starts again, in en, kk and ru', async () => {
     const qala = await stoppableQala();
     try {
-      const page = await openPage(shared.browser, { lang, base: qala.base });
+      const page = await openPage(shared.browser, { lang, base: qala.base, serviceWorkers: 'allow' });
       // The shell is kept once the service worker is active.
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       await qala.stop();
@@ -76,7 +97,10 @@ for (const lang of ['kk', 'ru', 'en']) {
       await page.waitForFunction(() => document.getElementById('loading')?.dataset.i18n === 'app.unreachable');
       assert.equal(await page.textContent('#loading'), expected(lang, 'app.unreachable'));
       assert.equal(await page.getAttribute('html', 'lang'), lang);
-      await screenshot(page, `unreachable-${lang}`);
+      await inEveryLanguage(page, lang, async (l) => {
+        assert.equal(await page.textContent('#loading'), expected(l, 'app.unreachable'));
+        await screenshot(page, `unreachable-${l}`);
+      });
       await qala.start();
       page.offline(false);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
