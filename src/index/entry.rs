@@ -61,3 +61,17 @@ impl RTreeParams for PinParams {
 }
 
 pub(super) type Tree = RTree<Entry, PinParams>;
+
+/// A new `pram` pin at (lon, lat), reported now: the index's tests need many and care only where they are.
+#[cfg(test)]
+pub(super) fn test_location(id: PinId, lon: f64, lat: f64) -> PinLocation {
+    PinLocation {
+        id,
+        lon,
+        lat,
+        precision: LocationPrecision::Point,
+        category: Category::Pram,
+        status: Status::New,
+        created_at: chrono::Utc::now(),
+    }
+}

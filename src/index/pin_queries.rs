@@ -163,17 +163,7 @@ mod tests {
     use geo::polygon;
     use rand::{Rng, SeedableRng};
 
-    fn loc(id: PinId, lon: f64, lat: f64) -> PinLocation {
-        PinLocation {
-            id,
-            lon,
-            lat,
-            precision: Default::default(),
-            category: Category::Pram,
-            status: Status::New,
-            created_at: Utc::now(),
-        }
-    }
+    use crate::index::entry::test_location as loc;
 
     #[test]
     fn polygon_membership_includes_the_boundary_and_respects_holes() {

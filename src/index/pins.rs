@@ -143,20 +143,9 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Bbox, Category, Status};
-    use chrono::Utc;
+    use crate::domain::Bbox;
 
-    fn loc(id: PinId, lon: f64, lat: f64) -> PinLocation {
-        PinLocation {
-            id,
-            lon,
-            lat,
-            precision: Default::default(),
-            category: Category::Pram,
-            status: Status::New,
-            created_at: Utc::now(),
-        }
-    }
+    use crate::index::entry::test_location as loc;
 
     fn bbox(a: f64, b: f64, c: f64, d: f64) -> PinFilter {
         PinFilter { bbox: Some(Bbox { min_lon: a, min_lat: b, max_lon: c, max_lat: d }), ..Default::default() }
