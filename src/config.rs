@@ -23,6 +23,8 @@ pub enum Command {
     Seed(SeedArgs),
     /// Write pins or areas to a file for GIS tools: GeoJSON, GeoJSONSeq, CSV, GeoPackage or FlatGeobuf.
     Export(ExportArgs),
+    /// The city's staff: add members with a role, list them, issue tokens, revoke.
+    Staff(StaffArgs),
     /// Move everything between stores.
     Store {
         #[command(subcommand)]
@@ -41,6 +43,40 @@ pub enum StoreCommand {
         /// A GeoPackage path or a postgres:// URL.
         #[arg(long)]
         to: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct StaffArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(subcommand)]
+    pub command: StaffCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add a member with a role; prints their first API token once, alone on the last line.
+    Add {
+        /// 1 to 64 of a-z, 0-9, '.', '_' and '-'.
+        name: String,
+        /// moderator, planner or admin.
+        #[arg(long)]
+        role: String,
+        /// Days until the token expires.
+        #[arg(long, default_value_t = 90)]
+        expires_days: u32,
+    },
+    /// Every member: name, role, when their token expires, whether revoked (never a token).
+    List,
+    /// Revoke a member and every token and session they hold, on every running instance at once.
+    Revoke { name: String },
+    /// Issue another token for a member (earlier ones keep working until they expire or are revoked).
+    Token {
+        name: String,
+        /// Days until the token expires.
+        #[arg(long, default_value_t = 90)]
+        expires_days: u32,
     },
 }
 

@@ -122,6 +122,7 @@ mod tests {
             precision: Default::default(),
             category: Category::Wheelchair,
             status: Status::New,
+            duplicate_of: None,
             description: description.into(),
             created_at: Utc::now(),
             updated_at: Utc::now(),

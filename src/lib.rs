@@ -37,6 +37,7 @@
 //! A request goes `http::router` → handler in `http/pins.rs` → `params` or `domain` validation → `Store`
 //! commit → `index` update → response.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod domain;

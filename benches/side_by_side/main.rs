@@ -16,6 +16,7 @@ mod postgis;
 mod queries;
 mod report;
 mod tasks;
+mod updates;
 mod web_map;
 
 use std::path::PathBuf;

@@ -106,6 +106,7 @@ pub struct Report {
     memory: Vec<(usize, f64, f64, Duration)>,
     http: Vec<HttpRow>,
     writes: Vec<WriteRow>,
+    updates: Vec<WriteRow>,
     startup: Vec<(String, usize, Duration, u64)>,
     rss_after: Vec<(String, u64)>,
     scale: Vec<(usize, Duration, Duration, f64, f64)>,
@@ -174,6 +175,13 @@ impl Report {
             row.store, row.clients, row.load.rps, row.load.p99_ms
         );
         self.writes.push(row);
+    }
+    pub fn update_row(&mut self, row: WriteRow) {
+        eprintln!(
+            "  status updates on {} ×{}: {:.0}/s, p99 {:.2} ms",
+            row.store, row.clients, row.load.rps, row.load.p99_ms
+        );
+        self.updates.push(row);
     }
     pub fn startup(&mut self, store: &str, n: usize, t: Duration, rss: u64) {
         self.startup.push((store.into(), n, t, rss));
@@ -322,6 +330,20 @@ impl Report {
             .unwrap();
         }
 
+        writeln!(md, "\n## Durable status updates (`POST /api/v1/pins/{{id}}/updates`, 201 only after commit)\n")
+            .unwrap();
+        writeln!(md, "Each client moves its own 4 pins between `planned` and `in_progress` with a planner's token, sending the `If-Match` of its previous answer; each update commits the pin, its timeline entry and its audit entry together, then updates the index and the feature cache (`benches/side_by_side/updates.rs`, reqwest: wrk cannot carry an ETag from an answer to the next request).\n").unwrap();
+        writeln!(md, "| store | concurrent clients | updates/s | p50 ms | p99 ms |").unwrap();
+        writeln!(md, "|---|---:|---:|---:|---:|").unwrap();
+        for w in &self.updates {
+            writeln!(
+                md,
+                "| {} | {} | {:.0} | {:.2} | {:.2} |",
+                w.store, w.clients, w.load.rps, w.load.p50_ms, w.load.p99_ms
+            )
+            .unwrap();
+        }
+
         writeln!(md, "\n## Exports (`GET /api/v1/exports/pins.{{format}}`, every pin, PostGIS store)\n").unwrap();
         writeln!(
             md,
@@ -457,6 +479,13 @@ impl Report {
                     w.load.rps >= floor,
                 );
             }
+        }
+        if let Some(w) = self.updates.iter().find(|w| w.store == "PostGIS" && w.clients == 16) {
+            line(
+                "durable status updates on PostGIS ≥ 1000/s at 16 clients",
+                format!("{:.0} updates/s", w.load.rps),
+                w.load.rps >= 1000.0,
+            );
         }
         if let Some((_, b, _, _)) = self.memory.iter().find(|m| m.0 == largest) {
             line("index ≤ 64 bytes per pin", format!("{b:.1}"), *b <= 64.0);

@@ -15,6 +15,10 @@ use crate::measure::{median_of, median_of_async, retained_heap_bytes, rss_bytes}
 use crate::postgis;
 use crate::queries::{self, Window};
 use crate::report::{HttpRow, Report, Row, WriteRow};
+use crate::updates;
+
+/// Concurrent staff clients of the status-update runs (the 1 and 16).
+const UPDATE_CLIENTS: [usize; 2] = [1, 16];
 
 fn bbox(w: &Window) -> Bbox {
     Bbox { min_lon: w.0[0], min_lat: w.0[1], max_lon: w.0[2], max_lat: w.0[3] }
@@ -330,6 +334,11 @@ async fn http_runs(
             load: http::wrk(&pins_url, &post, c, opts.http_secs),
         });
     }
+    let token = updates::staff_token(&bin, &[("DATABASE_URL", url.to_owned())]);
+    for c in UPDATE_CLIENTS {
+        let load = updates::status_updates(&server.base, &token, c, opts.http_secs).await;
+        report.update_row(WriteRow { store: "PostGIS".into(), clients: c, load });
+    }
     report.rss_after("PostGIS", rss_bytes(server.child.id()).unwrap_or(0));
     drop(server);
 
@@ -359,6 +368,11 @@ async fn http_runs(
             clients: c,
             load: http::wrk(&pins_url, &post, c, opts.http_secs),
         });
+    }
+    let token = updates::staff_token(&bin, &[("QALA_STORE", dir.join("qala.gpkg").display().to_string())]);
+    for c in UPDATE_CLIENTS {
+        let load = updates::status_updates(&server.base, &token, c, opts.http_secs).await;
+        report.update_row(WriteRow { store: "GeoPackage".into(), clients: c, load });
     }
     drop(server);
     pool.close().await;

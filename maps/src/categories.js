@@ -30,9 +30,11 @@ export const CATEGORY_COLOURS = {
 export const STATUS_COLOURS = {
   new: '#0072B2',
   confirmed: '#E69F00',
+  planned: '#56B4E9',
   in_progress: '#CC79A7',
   resolved: '#009E73',
   rejected: '#6b6b6b',
+  duplicate: '#8E7CC3',
 };
 
 /** The pictogram of `category` as inline SVG (decorative: its text label stands beside it). */

@@ -1,16 +1,18 @@
 // A problem's own page (`#pin/ID`): what was reported, where, when and how far the city has got with it, in
 // the panel beside the map (below it on a phone), with the pin ringed on the map. It is what the link in a
-// citizen's confirmation opens and what a tap on a pin shows. Later issues add the timeline, photos and
-// support to this page.
+// citizen's confirmation opens and what a tap on a pin shows. Below the report, the city's public answers
+// (`/api/v1/pins/ID/updates`): each status change and public comment with its date and the role that made
+// it, never a name. Later issues add photos and support to this page.
 import { ApiProblem, getJson } from './api.js';
-import { appendTerm, areaName, clearText, formatDate, onLanguageChange, setText } from './i18n.js';
-import { pictogram } from './categories.js';
+import { appendTerm, areaName, clearText, formatDate, onLanguageChange, setText, t } from './i18n.js';
+import { STATUS_COLOURS, pictogram } from './categories.js';
 
 export function createPinView({ qala }) {
   const $ = (id) => document.getElementById(id);
   const view = $('pin-view');
   let shown = null;
   let district = null;
+  let timeline = null;
   let back = '#report';
 
   function render() {
@@ -28,6 +30,43 @@ export function createPinView({ qala }) {
     if (district) appendTerm(facts, 'pin.district', { text: areaName(district) });
     else appendTerm(facts, 'pin.district', { key: 'pin.district_unknown' });
     $('pin-description').textContent = p.description;
+    renderTimeline();
+  }
+
+  function renderTimeline() {
+    const list = $('pin-timeline');
+    list.replaceChildren();
+    const note = $('pin-timeline-note');
+    if (timeline === 'failed') return setText(note, 'pin.timeline_error');
+    if (!timeline) return clearText(note);
+    if (timeline.length === 0) setText(note, 'pin.timeline_empty');
+    else clearText(note);
+    for (const u of timeline) {
+      const item = document.createElement('li');
+      if (u.status) item.style.setProperty('--status', STATUS_COLOURS[u.status] ?? '#6b6b6b');
+      const when = document.createElement('time');
+      when.dateTime = u.at;
+      when.textContent = formatDate(u.at);
+      const who = document.createElement('span');
+      who.className = 'who';
+      setText(who, `role.${u.role}`);
+      const head = document.createElement('p');
+      head.append(when, ' · ', who);
+      item.append(head);
+      if (u.status) {
+        const change = document.createElement('p');
+        change.className = 'change';
+        change.dataset.status = u.status;
+        setText(change, 'pin.timeline_status', { from: t(`status.${u.status_from}`), to: t(`status.${u.status}`) });
+        item.append(change);
+      }
+      if (u.public_comment) {
+        const comment = document.createElement('blockquote');
+        comment.textContent = u.public_comment;
+        item.append(comment);
+      }
+      list.append(item);
+    }
   }
 
   async function open(id) {
@@ -37,10 +76,12 @@ export function createPinView({ qala }) {
     $('pin-facts').replaceChildren();
     $('pin-description').textContent = '';
     $('pin-pictogram').replaceChildren();
+    timeline = null;
     try {
       const feature = await getJson(`/api/v1/pins/${id}`);
       const [lon, lat] = feature.geometry.coordinates;
       district = await qala.districtAt(lon, lat).catch(() => null);
+      timeline = await getJson(`/api/v1/pins/${id}/updates`).then((t) => t.updates, () => 'failed');
       shown = feature;
       qala.selectPin(feature);
       render();

@@ -54,3 +54,48 @@ test('the citizen view has a legend of the pin colours, in the chosen language',
   assertNoProblems(page);
   await page.context().close();
 });
+
+test("a planner's status change and public comment appear on the pin's page, in kk, ru and en", async () => {
+  const token = process.env.QALA_STAFF_TOKEN;
+  assert.ok(token, 'QALA_STAFF_TOKEN: a planner token made by tests/it/web_map.rs');
+  const report = {
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [76.9458, 43.238] },
+    properties: { category: 'pram', description: 'No ramp at the underpass' },
+  };
+  const created = await api('/api/v1/pins', { method: 'POST', headers: { 'content-type': 'application/geo+json' }, body: JSON.stringify(report) });
+  assert.equal(created.status, 201);
+  const id = created.body.id;
+  const etag = (await fetch(`${process.env.QALA_URL}/api/v1/pins/${id}`)).headers.get('etag');
+  const comment = 'Thank you: the ramp is in the 2027 plan';
+  const update = await api(`/api/v1/pins/${id}/updates`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'if-match': etag },
+    body: JSON.stringify({ status: 'confirmed', public_comment: comment, internal_note: 'not for the public' }),
+  });
+  assert.equal(update.status, 201, JSON.stringify(update.body));
+  const page = await openPage(shared.browser, { lang: 'kk', hash: `#pin/${id}` });
+  await page.waitForFunction(() => document.querySelectorAll('#pin-timeline li').length === 1);
+  for (const lang of ['kk', 'ru', 'en']) {
+    if (lang !== 'kk') await page.click(`button[data-lang="${lang}"]`);
+    const change = expected(lang, 'pin.timeline_status', { from: expected(lang, 'status.new'), to: expected(lang, 'status.confirmed') });
+    await page.waitForFunction((want) => document.querySelector('#pin-timeline .change')?.textContent === want, change);
+    const text = await page.textContent('#pin-timeline');
+    assert.ok(text.includes(expected(lang, 'role.planner')), text);
+    assert.ok(text.includes(comment), text);
+    assert.ok(!text.includes('not for the public'), 'internal notes stay internal');
+    assert.equal(await page.textContent('#pin-timeline-heading'), expected(lang, 'pin.timeline'));
+    const facts = await page.textContent('#pin-facts');
+    assert.ok(facts.includes(expected(lang, 'status.confirmed')), facts);
+  }
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+test('a pin the city has not answered says so', async () => {
+  const { body } = await api('/api/v1/pins?status=new&limit=1');
+  const page = await openPage(shared.browser, { lang: 'ru', hash: `#pin/${body.features[0].id}` });
+  await page.waitForFunction((want) => document.getElementById('pin-timeline-note').textContent === want, expected('ru', 'pin.timeline_empty'));
+  assertNoProblems(page);
+  await page.context().close();
+});

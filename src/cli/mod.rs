@@ -4,6 +4,7 @@ mod areas;
 mod export;
 mod seed;
 pub mod serve;
+mod staff;
 mod store;
 
 use std::process::ExitCode;
@@ -42,6 +43,7 @@ pub fn main() -> ExitCode {
             Command::Areas(args) => areas::run(args).await,
             Command::Seed(args) => seed::run(args).await,
             Command::Export(args) => export::run(args).await,
+            Command::Staff(args) => staff::run(args).await,
             Command::Store { command: StoreCommand::Copy { from, to } } => store::copy(&from, &to).await,
         }
     });

@@ -34,13 +34,22 @@ pub async fn copy(from: &str, to: &str) -> Result<(), CliError> {
     );
     let mut after: PinId = 0;
     let mut copied = 0;
+    // A duplicate may repeat a pin with a larger id, which a later batch brings: such pins wait and go in
+    // together at the end, when every pin they can point at is there.
+    let mut waiting = Vec::new();
     loop {
         let batch = source.export_pins(after, BATCH).await?;
         let Some((last, _)) = batch.last() else { break };
         after = last.id;
-        target.import_pins(&batch).await?;
-        copied += batch.len();
+        let (ahead, ready): (Vec<_>, Vec<_>) =
+            batch.into_iter().partition(|(pin, _)| pin.duplicate_of.is_some_and(|original| original > pin.id));
+        target.import_pins(&ready).await?;
+        copied += ready.len();
+        waiting.extend(ahead);
         bar.set_position(copied as u64);
+    }
+    if !waiting.is_empty() {
+        target.import_pins(&waiting).await?;
     }
     bar.finish_and_clear();
     let copied_areas = target.areas().await?.len();

@@ -4,17 +4,25 @@
 //! layer and the stores depend on it (never the other way round).
 
 mod area;
+mod audit;
 mod bbox;
 mod error;
 mod pin;
 mod query;
+mod staff;
 mod time_range;
 mod validate;
+mod workflow;
 
 pub use area::{Area, AreaId, AreaKind, AreaNames, AreaVersion, NewArea, NewAreaVersion, VersionId};
+pub use audit::{AuditAction, AuditEntry, NewAuditEntry};
 pub use bbox::Bbox;
 pub use error::{FieldError, Location};
 pub use pin::{Category, Contact, LocationPrecision, NewPin, Pin, PinId, PinLocation, PinRecord, Status, UnknownValue};
 pub use query::{Cursor, Limit, Near, NearCursor, PinFilter, PinStats};
+pub use staff::{
+    Credential, CredentialKind, NewCredential, Power, Role, STAFF_NAME_MAX, StaffMember, check_staff_name,
+};
 pub use time_range::TimeRange;
 pub use validate::{DESCRIPTION_MAX_CHARS, parse_new_pin};
+pub use workflow::{Actor, COMMENT_MAX_CHARS, NewPinUpdate, PinUpdate, UpdateRequest, next_update_time, parse_update};

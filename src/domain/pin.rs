@@ -54,22 +54,34 @@ impl Category {
 pub enum Status {
     New,
     Confirmed,
+    Planned,
     InProgress,
     Resolved,
     Rejected,
+    /// The same problem as another pin (`duplicate_of`), which carries it on.
+    Duplicate,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] =
-        [Status::New, Status::Confirmed, Status::InProgress, Status::Resolved, Status::Rejected];
+    pub const ALL: [Status; 7] = [
+        Status::New,
+        Status::Confirmed,
+        Status::Planned,
+        Status::InProgress,
+        Status::Resolved,
+        Status::Rejected,
+        Status::Duplicate,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Status::New => "new",
             Status::Confirmed => "confirmed",
+            Status::Planned => "planned",
             Status::InProgress => "in_progress",
             Status::Resolved => "resolved",
             Status::Rejected => "rejected",
+            Status::Duplicate => "duplicate",
         }
     }
 
@@ -195,6 +207,7 @@ impl PinRecord {
             description: self.pin.description.clone(),
             created_at: at,
             updated_at: at,
+            duplicate_of: None,
         }
     }
 }
@@ -210,10 +223,19 @@ pub struct Pin {
     pub status: Status,
     pub description: String,
     pub created_at: DateTime<Utc>,
+    /// Changes with every staff update; the pin's `ETag` is made from it ([`Pin::etag`]).
     pub updated_at: DateTime<Utc>,
+    /// The pin this one repeats, when its status is `duplicate` (and only then).
+    pub duplicate_of: Option<PinId>,
 }
 
 impl Pin {
+    /// The pin's entity tag: a strong validator that changes with every update (`updated_at` only ever moves
+    /// forward, by at least a microsecond, see [`crate::domain::next_update_time`]).
+    pub fn etag(&self) -> String {
+        format!("\"{}.{}\"", self.id, self.updated_at.timestamp_micros())
+    }
+
     pub fn location(&self) -> PinLocation {
         PinLocation {
             id: self.id,

@@ -143,6 +143,7 @@ mod tests {
             description: "x".into(),
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            duplicate_of: None,
         };
         assert_eq!(Row::from(&pin).cells.len(), PINS.columns.len());
     }

@@ -25,6 +25,21 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     NotFound(String),
+    /// No, a bad, an expired or a revoked credential (401, with `WWW-Authenticate: Bearer`).
+    #[error("unauthorised: {0}")]
+    Unauthorized(String),
+    /// Signed in, but the role may not do this (403).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The request contradicts the resource's state, e.g. a status change the workflow does not allow (409).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A state-changing request without `If-Match` (428).
+    #[error("If-Match required")]
+    PreconditionRequired,
+    /// `If-Match` names an older state of the resource (412).
+    #[error("stale If-Match")]
+    PreconditionFailed,
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("unsupported media type: {0}")]
@@ -101,6 +116,25 @@ impl ApiError {
                 )
             },
             ApiError::NotFound(what) => p(StatusCode::NOT_FOUND, "not-found", "Not found", what.clone()),
+            ApiError::Unauthorized(why) => p(StatusCode::UNAUTHORIZED, "unauthorized", "Sign-in required", why.clone()),
+            ApiError::Forbidden(why) => p(StatusCode::FORBIDDEN, "forbidden", "Not allowed for this role", why.clone()),
+            ApiError::Conflict(why) => {
+                p(StatusCode::CONFLICT, "conflict", "Conflicts with the current state", why.clone())
+            }
+            ApiError::PreconditionRequired => p(
+                StatusCode::PRECONDITION_REQUIRED,
+                "if-match-required",
+                "If-Match required",
+                "send the pin's ETag (from GET /api/v1/pins/{id}) in If-Match, so that no one's change is overwritten"
+                    .into(),
+            ),
+            ApiError::PreconditionFailed => p(
+                StatusCode::PRECONDITION_FAILED,
+                "stale",
+                "Changed since you read it",
+                "the pin changed since the ETag you sent in If-Match; read it again and retry; nothing was written"
+                    .into(),
+            ),
             ApiError::MethodNotAllowed => p(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method-not-allowed",
@@ -168,6 +202,9 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if let Some(s) = problem.retry_after_s {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        if problem.status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"qala\""));
         }
         response
     }

@@ -9,6 +9,8 @@
 //! Compression streams, so streamed exports still stream; clients that do not ask get the bytes as before.
 
 mod areas;
+mod audit;
+mod auth;
 mod collection;
 mod conditional;
 mod error;
@@ -21,7 +23,10 @@ mod map;
 mod map_table;
 mod ogc;
 mod pins;
+mod request_id;
 mod response;
+mod session;
+mod updates;
 mod web;
 
 use axum::Router;
@@ -46,6 +51,9 @@ pub fn router(state: AppState) -> Router {
         .merge(ogc::router())
         .merge(exports::router())
         .merge(map::router())
+        .merge(session::router())
+        .merge(audit::router())
+        .merge(updates::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_ready));
     Router::new()
         .merge(health::router())
@@ -56,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Store(crate::store::StoreError::Corrupt("a handler panicked".into())).into_response()
         }))
+        .layer(middleware::from_fn(request_id::assign))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

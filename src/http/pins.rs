@@ -2,14 +2,14 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 
 use super::ApiError;
 use super::extract::{JsonBody, MAX_SEARCH_BODY_BYTES, QueryPairs, base_url};
 use super::listing::listing;
-use super::response::{geojson_response, geojson_text_response};
+use super::response::geojson_response;
 use crate::domain::{FieldError, PinId, parse_new_pin};
 use crate::params::routes;
 use crate::spatial::{PreparedArea, parse_search_area, pin_feature};
@@ -49,12 +49,18 @@ async fn create_pin(
     Ok(geojson_response(StatusCode::CREATED, &pin_feature(&pin), Some(&location)))
 }
 
-/// `GET /api/v1/pins/{id}`.
+/// `GET /api/v1/pins/{id}`, with the `ETag` a staff update must send back in `If-Match`. Read from the
+/// store, not the feature cache: the tag must be the stored state's.
 async fn get_pin(State(state): State<AppState>, Path(raw_id): Path<String>) -> Result<Response, ApiError> {
     let not_found = || ApiError::NotFound(format!("there is no pin {raw_id:?}"));
     let id: PinId = raw_id.parse().map_err(|_| not_found())?;
-    let feature = state.rendered_pins(&[id]).await?.pop().ok_or_else(not_found)?;
-    Ok(geojson_text_response(StatusCode::OK, feature.to_string()))
+    let pin = state.store.pin(id).await?.ok_or_else(not_found)?;
+    let mut response = geojson_response(StatusCode::OK, &pin_feature(&pin), None);
+    if let Ok(tag) = HeaderValue::from_str(&pin.etag()) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
 }
 
 /// `GET /api/v1/pins?bbox=&category=&status=&within=&near=&radius_m=&k=&limit=&cursor=`.

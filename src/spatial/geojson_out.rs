@@ -21,6 +21,9 @@ pub fn pin_feature(pin: &Pin) -> Value {
     properties.insert("description".into(), json!(pin.description));
     properties.insert("created_at".into(), json!(pin.created_at.to_rfc3339_opts(SecondsFormat::Micros, true)));
     properties.insert("updated_at".into(), json!(pin.updated_at.to_rfc3339_opts(SecondsFormat::Micros, true)));
+    if let Some(original) = pin.duplicate_of {
+        properties.insert("duplicate_of".into(), json!(original));
+    }
     json!({
         "type": "Feature",
         "id": pin.id,

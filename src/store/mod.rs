@@ -20,7 +20,8 @@ use async_trait::async_trait;
 pub use error::StoreError;
 
 use crate::domain::{
-    Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, PinRecord, VersionId,
+    Area, AreaVersion, AuditEntry, Contact, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin,
+    NewPinUpdate, Pin, PinId, PinLocation, PinRecord, PinUpdate, Role, StaffMember, VersionId,
 };
 
 /// What qala needs from a store of record.
@@ -124,6 +125,102 @@ pub trait Store: Send + Sync + 'static {
     /// # Errors
     /// Any store failure; nothing is written then.
     async fn import_area_version(&self, version: &AreaVersion, areas: &[Area]) -> Result<(), StoreError>;
+
+    // Staff and their credentials. Every change is written with its audit entry, in one transaction.
+
+    /// Adds a staff member with a first API token; `false` (nothing written) when the name is taken.
+    ///
+    /// # Errors
+    /// Any store failure; nothing is written then.
+    async fn insert_staff(&self, role: Role, token: &NewCredential, audit: &NewAuditEntry) -> Result<bool, StoreError>;
+
+    /// Stores another credential (a new API token or a web session) of an existing, unrevoked member;
+    /// `false` (nothing written) when there is no such member.
+    ///
+    /// # Errors
+    /// Any store failure; nothing is written then.
+    async fn insert_credential(&self, credential: &NewCredential, audit: &NewAuditEntry) -> Result<bool, StoreError>;
+
+    /// Every staff member, by name.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn staff(&self) -> Result<Vec<StaffMember>, StoreError>;
+
+    /// Revokes a member and with them every credential they hold; `false` when there is no such member
+    /// or they are revoked already (nothing written then).
+    ///
+    /// # Errors
+    /// Any store failure; nothing is written then.
+    async fn revoke_staff(&self, name: &str, audit: &NewAuditEntry) -> Result<bool, StoreError>;
+
+    /// The credential with this selector, with its member's role and whether either is revoked.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn credential(&self, selector: &str) -> Result<Option<Credential>, StoreError>;
+
+    /// Revokes one credential (a web session signing out).
+    ///
+    /// # Errors
+    /// Any store failure; nothing is written then.
+    async fn revoke_credential(&self, selector: &str, audit: &NewAuditEntry) -> Result<(), StoreError>;
+
+    // The workflow.
+
+    /// Applies a staff update if the pin is still as the staff member saw it (`expected_updated_at`), with
+    /// its timeline entry and audit entry, in one transaction.
+    ///
+    /// # Errors
+    /// Any store failure; nothing is written then.
+    async fn update_pin(&self, update: &NewPinUpdate, audit: &NewAuditEntry) -> Result<UpdateOutcome, StoreError>;
+
+    /// A pin's timeline, oldest first (internal notes included: the caller decides who sees them).
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn pin_updates(&self, id: PinId) -> Result<Vec<PinUpdate>, StoreError>;
+
+    /// A pin's private contact, with the read written to the audit log first (in the same transaction):
+    /// `None` when there is no such pin, `Some(None)` when the citizen left none.
+    ///
+    /// # Errors
+    /// Any store failure; nothing is read or written then.
+    async fn read_contact(&self, id: PinId, audit: &NewAuditEntry) -> Result<Option<Option<Contact>>, StoreError>;
+
+    // The audit log.
+
+    /// Entries that match `query`, newest first.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// What became of a staff update.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateOutcome {
+    /// Committed: the pin as it now is, and its timeline entry.
+    Applied(Box<(Pin, PinUpdate)>),
+    /// There is no such pin.
+    Missing,
+    /// The pin changed since the staff member read it (a stale `If-Match`); nothing was written.
+    Stale,
+    /// `duplicate_of` names no pin, or a pin that is itself a duplicate; nothing was written.
+    UnfitOriginal,
+}
+
+/// A filter over the audit log; every field is optional and they combine with AND.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub target: Option<String>,
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only entries older than this id (the cursor of the previous page).
+    pub before_id: Option<i64>,
+    pub limit: u32,
 }
 
 /// A stored category, checked (another writer may have put anything there).
@@ -139,6 +236,33 @@ pub(crate) fn status(s: &str) -> Result<crate::domain::Status, StoreError> {
 /// A stored location precision, checked.
 pub(crate) fn precision(s: &str) -> Result<crate::domain::LocationPrecision, StoreError> {
     s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+}
+
+/// A stored role, checked.
+pub(crate) fn role(s: &str) -> Result<Role, StoreError> {
+    s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+}
+
+/// A stored credential kind, checked.
+pub(crate) fn credential_kind(s: &str) -> Result<crate::domain::CredentialKind, StoreError> {
+    s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+}
+
+/// A stored status change (`status_from`, `status_to`), checked: both or neither.
+pub(crate) fn status_change(
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Option<(crate::domain::Status, crate::domain::Status)>, StoreError> {
+    match (from, to) {
+        (Some(f), Some(t)) => Ok(Some((status(&f)?, status(&t)?))),
+        (None, None) => Ok(None),
+        _ => Err(StoreError::Corrupt("a pin update with only one side of a status change".into())),
+    }
+}
+
+/// Stored JSON text (an audit entry's before and after), checked.
+pub(crate) fn json_value(s: &str) -> Result<serde_json::Value, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("an audit entry holds bad JSON: {e}")))
 }
 
 /// A stored area kind, checked.

@@ -28,5 +28,8 @@ mod map_api;
 mod ogc_api;
 mod pins_api;
 mod privacy;
+mod staff_access;
 mod store_copy;
+mod upgrade;
 mod web_map;
+mod workflow;

@@ -17,7 +17,7 @@ use crate::support::{
     qala_cli, report,
 };
 
-const STATUSES: [&str; 5] = ["new", "confirmed", "in_progress", "resolved", "rejected"];
+const STATUSES: [&str; 7] = ["new", "confirmed", "planned", "in_progress", "resolved", "rejected", "duplicate"];
 
 /// A store with 1,500 synthetic pins (every category and status, report times over two years) plus pins
 /// exactly on district vertices and edge midpoints (where a pin belongs to two districts), a running server,

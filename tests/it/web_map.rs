@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::support::nominatim::Nominatim;
+use crate::support::staff::add_staff;
 use crate::support::{ServeOptions, Server, StoreKind, TestStore, qala_cli};
 
 fn maps_dir() -> PathBuf {
@@ -46,6 +47,8 @@ async fn the_web_map_passes_its_browser_tests() {
     .await;
     assert!(imported.status.success(), "areas import: {}", String::from_utf8_lossy(&imported.stderr));
 
+    // A planner, for the test of the city's answers on a pin's page.
+    let planner = add_staff(&store, "planner", "planner").await;
     let dist = maps.join("dist");
     let server = Server::start_with(&store, ServeOptions { web_dir: Some(dist.clone()), ..Default::default() }).await;
 
@@ -88,6 +91,7 @@ async fn the_web_map_passes_its_browser_tests() {
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec", "tests/"])
         .current_dir(&maps)
         .env("QALA_URL", &server.base)
+        .env("QALA_STAFF_TOKEN", &planner)
         .env("QALA_URL_BASEMAP", &configured.base)
         .env("QALA_URL_BASEMAP_DOWN", &down.base)
         .env("QALA_BASEMAP_DOWN_HOST", closed.to_string())

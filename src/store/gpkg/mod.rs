@@ -21,15 +21,18 @@ mod copy;
 mod group_commit;
 mod open;
 mod pins;
+mod staff;
+mod workflow;
 
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use sqlx::sqlite::SqlitePool;
 
-use super::{Store, StoreError};
+use super::{AuditQuery, Store, StoreError, UpdateOutcome};
 use crate::domain::{
-    Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, PinRecord, VersionId,
+    Area, AreaVersion, AuditEntry, Contact, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin,
+    NewPinUpdate, Pin, PinId, PinLocation, PinRecord, PinUpdate, Role, StaffMember, VersionId,
 };
 
 /// A GeoPackage file holding pins and areas.
@@ -121,6 +124,46 @@ impl Store for GpkgStore {
 
     async fn import_area_version(&self, version: &AreaVersion, areas: &[Area]) -> Result<(), StoreError> {
         copy::import_area_version(&self.writer, version, areas).await
+    }
+
+    async fn insert_staff(&self, role: Role, token: &NewCredential, audit: &NewAuditEntry) -> Result<bool, StoreError> {
+        staff::insert_staff(&self.writer, role, token, audit).await
+    }
+
+    async fn insert_credential(&self, credential: &NewCredential, audit: &NewAuditEntry) -> Result<bool, StoreError> {
+        staff::insert_credential(&self.writer, credential, audit).await
+    }
+
+    async fn staff(&self) -> Result<Vec<StaffMember>, StoreError> {
+        staff::staff(&self.readers).await
+    }
+
+    async fn revoke_staff(&self, name: &str, audit: &NewAuditEntry) -> Result<bool, StoreError> {
+        staff::revoke_staff(&self.writer, name, audit).await
+    }
+
+    async fn credential(&self, selector: &str) -> Result<Option<Credential>, StoreError> {
+        staff::credential(&self.readers, selector).await
+    }
+
+    async fn revoke_credential(&self, selector: &str, audit: &NewAuditEntry) -> Result<(), StoreError> {
+        staff::revoke_credential(&self.writer, selector, audit).await
+    }
+
+    async fn update_pin(&self, update: &NewPinUpdate, audit: &NewAuditEntry) -> Result<UpdateOutcome, StoreError> {
+        workflow::update_pin(&self.writer, update, audit).await
+    }
+
+    async fn pin_updates(&self, id: PinId) -> Result<Vec<PinUpdate>, StoreError> {
+        workflow::pin_updates(&self.readers, id).await
+    }
+
+    async fn read_contact(&self, id: PinId, audit: &NewAuditEntry) -> Result<Option<Option<Contact>>, StoreError> {
+        workflow::read_contact(&self.writer, id, audit).await
+    }
+
+    async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        staff::audit_entries(&self.readers, query).await
     }
 }
 

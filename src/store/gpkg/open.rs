@@ -2,8 +2,8 @@
 //! when the file does not exist.
 //!
 //! The store's only SQL in Rust is here, all PRAGMAs (they take no bound parameters): `application_id` read
-//! on inspection, `application_id` and `user_version` set on a new file from the constants below, and one
-//! `wal_checkpoint`. The check for qala's tables is `sql/count_qala_tables.sql`.
+//! on inspection, `application_id` and `user_version` set on a new file from the constants below,
+//! `foreign_key_check` after the migrations and one `wal_checkpoint`. The check for qala's tables is `sql/count_qala_tables.sql`.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -43,24 +43,17 @@ pub(super) async fn open(path: &Path) -> Result<GpkgStore, StoreError> {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(BUSY_TIMEOUT);
+    // An empty file is what a crash during creation leaves: it gets the header too.
+    let new_file = !exists || std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(true);
+    migrate(&options, new_file).await.map_err(|e| match e {
+        MigrationFailure::Connect(e) => refuse(cannot_create(&e)),
+        MigrationFailure::Store(e) => e,
+    })?;
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(options.clone())
-        .await
-        .map_err(|e| refuse(cannot_create(&e)))?;
-    if !exists {
-        for pragma in [
-            format!("PRAGMA application_id = {GPKG_APPLICATION_ID}"),
-            format!("PRAGMA user_version = {GPKG_USER_VERSION}"),
-        ] {
-            sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&writer).await?;
-        }
-    }
-    MIGRATOR.run(&writer).await?;
-    // Readers that look at the file header directly (GDAL checks application_id there) must see the header
-    // and schema written above, not only the WAL: checkpoint once.
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&writer).await?;
+        .await?;
     let readers = SqlitePoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(5))
@@ -68,6 +61,47 @@ pub(super) async fn open(path: &Path) -> Result<GpkgStore, StoreError> {
         .await?;
     let reports = super::group_commit::GroupCommit::start(writer.clone());
     Ok(GpkgStore { path: path.to_owned(), writer, readers, reports })
+}
+
+enum MigrationFailure {
+    Connect(sqlx::Error),
+    Store(StoreError),
+}
+
+impl From<sqlx::Error> for MigrationFailure {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// Sets a new file's header and applies the migrations, on a connection of its own with foreign keys off:
+/// SQLite can change a table's constraints only by rebuilding it, and dropping the old table must not
+/// cascade into the tables that refer to it (SQLite's "12 steps"). Foreign keys are checked as a whole
+/// afterwards; a violation refuses the file. Readers that look at the file header directly (GDAL checks
+/// application_id there) must see the header and schema, not only the WAL: the connection checkpoints once.
+async fn migrate(options: &SqliteConnectOptions, new_file: bool) -> Result<(), MigrationFailure> {
+    let mut conn = SqliteConnection::connect_with(&options.clone().foreign_keys(false))
+        .await
+        .map_err(MigrationFailure::Connect)?;
+    if new_file {
+        for pragma in [
+            format!("PRAGMA application_id = {GPKG_APPLICATION_ID}"),
+            format!("PRAGMA user_version = {GPKG_USER_VERSION}"),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&mut conn).await?;
+        }
+    }
+    MIGRATOR.run(&mut conn).await.map_err(|e| MigrationFailure::Store(e.into()))?;
+    let broken: Vec<(String, Option<i64>)> = sqlx::query_as("PRAGMA foreign_key_check").fetch_all(&mut conn).await?;
+    if let Some((table, row)) = broken.first() {
+        let row = row.map_or_else(|| "?".to_owned(), |r| r.to_string());
+        return Err(MigrationFailure::Store(StoreError::Corrupt(format!(
+            "after migrating, row {row} of {table} refers to a row that does not exist"
+        ))));
+    }
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut conn).await?;
+    conn.close().await?;
+    Ok(())
 }
 
 /// Checks, read-only, that an existing file is a qala GeoPackage (or an empty file left by a crash).

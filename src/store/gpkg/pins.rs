@@ -8,11 +8,13 @@ use crate::domain::{Pin, PinId, PinLocation, PinRecord};
 use crate::spatial::gpkg_blob::{gpkg_to_point, point_to_gpkg};
 use crate::store::{StoreError, category, in_id_order, precision, status};
 
-/// `fid, geom, category, status, description, created_at, updated_at, location_precision`.
-pub(super) type PinRow = (i64, Vec<u8>, String, String, String, String, String, String);
+/// `fid, geom, category, status, description, created_at, updated_at, location_precision, duplicate_of`.
+pub(super) type PinRow = (i64, Vec<u8>, String, String, String, String, String, String, Option<i64>);
 
 /// A `pins` row as a checked domain pin.
-pub(super) fn decode((id, geom, cat, st, description, created, updated, prec): PinRow) -> Result<Pin, StoreError> {
+pub(super) fn decode(
+    (id, geom, cat, st, description, created, updated, prec, duplicate_of): PinRow,
+) -> Result<Pin, StoreError> {
     let (lon, lat) = point(id, &geom)?;
     Ok(Pin {
         id,
@@ -24,6 +26,7 @@ pub(super) fn decode((id, geom, cat, st, description, created, updated, prec): P
         description,
         created_at: parse_time(&created)?,
         updated_at: parse_time(&updated)?,
+        duplicate_of,
     })
 }
 

@@ -38,7 +38,7 @@ pub(super) async fn write_rows(
         (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut created, mut updated): (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>) =
         (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut precisions = Vec::with_capacity(n);
+    let (mut precisions, mut originals) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut contact_ids, mut contacts) = (Vec::new(), Vec::new());
     for (pin, contact) in pins {
         ids.push(pin.id);
@@ -50,6 +50,7 @@ pub(super) async fn write_rows(
         created.push(pin.created_at);
         updated.push(pin.updated_at);
         precisions.push(pin.precision.as_str());
+        originals.push(pin.duplicate_of);
         if let Some(c) = contact {
             contact_ids.push(pin.id);
             contacts.push(c.expose());
@@ -65,6 +66,7 @@ pub(super) async fn write_rows(
         .bind(&created)
         .bind(&updated)
         .bind(&precisions)
+        .bind(&originals)
         .execute(&mut **tx)
         .await?;
     if !contact_ids.is_empty() {

@@ -6,12 +6,15 @@
 //!
 //! Pins are read and written here; areas and their versions (with the lock that orders imports) in
 //! `areas.rs`; many pins per statement (seeding, copy) in `bulk.rs`; `qala store copy` in `copy.rs`; rows
-//! as PostgreSQL returns them, decoded by column name, in `rows.rs`.
+//! as PostgreSQL returns them, decoded by column name, in `rows.rs`; staff, credentials and the audit log in
+//! `staff.rs`; staff updates, the timeline and audited contact reads in `workflow.rs`.
 
 mod areas;
 mod bulk;
 mod copy;
 mod rows;
+mod staff;
+mod workflow;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -20,9 +23,10 @@ use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
-use super::{Store, StoreError, in_id_order};
+use super::{AuditQuery, Store, StoreError, UpdateOutcome, in_id_order};
 use crate::domain::{
-    Area, AreaVersion, Contact, NewAreaVersion, NewPin, Pin, PinId, PinLocation, PinRecord, VersionId,
+    Area, AreaVersion, AuditEntry, Contact, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin,
+    NewPinUpdate, Pin, PinId, PinLocation, PinRecord, PinUpdate, Role, StaffMember, VersionId,
 };
 use rows::{LocationRow, PinRow};
 
@@ -156,5 +160,45 @@ impl Store for PostgisStore {
 
     async fn import_area_version(&self, version: &AreaVersion, areas: &[Area]) -> Result<(), StoreError> {
         copy::import_area_version(&self.pool, version, areas).await
+    }
+
+    async fn insert_staff(&self, role: Role, token: &NewCredential, audit: &NewAuditEntry) -> Result<bool, StoreError> {
+        staff::insert_staff(&self.pool, role, token, audit).await
+    }
+
+    async fn insert_credential(&self, credential: &NewCredential, audit: &NewAuditEntry) -> Result<bool, StoreError> {
+        staff::insert_credential(&self.pool, credential, audit).await
+    }
+
+    async fn staff(&self) -> Result<Vec<StaffMember>, StoreError> {
+        staff::staff(&self.pool).await
+    }
+
+    async fn revoke_staff(&self, name: &str, audit: &NewAuditEntry) -> Result<bool, StoreError> {
+        staff::revoke_staff(&self.pool, name, audit).await
+    }
+
+    async fn credential(&self, selector: &str) -> Result<Option<Credential>, StoreError> {
+        staff::credential(&self.pool, selector).await
+    }
+
+    async fn revoke_credential(&self, selector: &str, audit: &NewAuditEntry) -> Result<(), StoreError> {
+        staff::revoke_credential(&self.pool, selector, audit).await
+    }
+
+    async fn update_pin(&self, update: &NewPinUpdate, audit: &NewAuditEntry) -> Result<UpdateOutcome, StoreError> {
+        workflow::update_pin(&self.pool, update, audit).await
+    }
+
+    async fn pin_updates(&self, id: PinId) -> Result<Vec<PinUpdate>, StoreError> {
+        workflow::pin_updates(&self.pool, id).await
+    }
+
+    async fn read_contact(&self, id: PinId, audit: &NewAuditEntry) -> Result<Option<Option<Contact>>, StoreError> {
+        workflow::read_contact(&self.pool, id, audit).await
+    }
+
+    async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        staff::audit_entries(&self.pool, query).await
     }
 }

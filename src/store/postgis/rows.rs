@@ -21,6 +21,7 @@ pub(crate) struct PinRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub location_precision: String,
+    pub duplicate_of: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -47,6 +48,7 @@ impl TryFrom<PinRow> for Pin {
             description: r.description,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            duplicate_of: r.duplicate_of,
         })
     }
 }

@@ -15,6 +15,7 @@ pub mod nominatim;
 pub mod oracle;
 pub mod process;
 pub mod server;
+pub mod staff;
 pub mod store;
 
 use std::time::{Duration, Instant};

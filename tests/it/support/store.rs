@@ -170,6 +170,37 @@ impl TestStore {
     }
 }
 
+impl TestStore {
+    /// Runs one statement straight on the store, as any other client of the database could; the error text
+    /// when the database refuses it.
+    pub async fn execute(&self, postgis_sql: &'static str, gpkg_sql: &'static str) -> Result<u64, String> {
+        match self.kind {
+            StoreKind::Postgis => sqlx::query(postgis_sql)
+                .execute(&self.postgis().await.pool().await)
+                .await
+                .map(|r| r.rows_affected())
+                .map_err(|e| e.to_string()),
+            StoreKind::Gpkg => {
+                let pool = self.sqlite(false).await;
+                let r =
+                    sqlx::query(gpkg_sql).execute(&pool).await.map(|r| r.rows_affected()).map_err(|e| e.to_string());
+                pool.close().await;
+                r
+            }
+        }
+    }
+
+    /// The store through qala's own `Store` trait, for what no route or command makes (an expired token).
+    pub async fn open(&self) -> std::sync::Arc<dyn qala::store::Store> {
+        match self.kind {
+            StoreKind::Postgis => {
+                std::sync::Arc::new(qala::store::postgis::PostgisStore::connect(self.database_url(), 2).await.unwrap())
+            }
+            StoreKind::Gpkg => std::sync::Arc::new(qala::store::gpkg::GpkgStore::open(&self.gpkg_path).await.unwrap()),
+        }
+    }
+}
+
 pub async fn count_pins(store: &TestStore) -> i64 {
     store.scalar("SELECT count(*) FROM pins").await
 }

@@ -1,0 +1,155 @@
+//! `GET /api/v1/audit` and `/api/v1/audit.csv`: the audit trail, for admins only, newest first, filtered by
+//! `actor`, `action`, `target` and `datetime` (an RFC 3339 instant or interval, as OGC API's), paged with
+//! `limit` (1–1000, default 100) and the `cursor` of the `next` link.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::DateTime;
+use serde_json::{Value, json};
+
+use super::ApiError;
+use super::auth::Staff;
+use super::extract::{QueryPairs, base_url};
+use super::response::href;
+use crate::domain::{AuditEntry, Cursor, FieldError, Limit, Power, TimeRange};
+use crate::export::ExportError;
+use crate::state::AppState;
+use crate::store::AuditQuery;
+
+const MAX_PAGE: usize = 1000;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/audit", get(audit_json)).route("/api/v1/audit.csv", get(audit_csv))
+}
+
+fn parse(pairs: &[(String, String)]) -> Result<AuditQuery, ApiError> {
+    let mut q = AuditQuery { limit: 100, ..AuditQuery::default() };
+    let mut errors = Vec::new();
+    let mut seen = Vec::new();
+    for (name, value) in pairs {
+        if seen.contains(&name.as_str()) {
+            errors.push(FieldError::parameter(name.clone(), "is given more than once"));
+            continue;
+        }
+        seen.push(name.as_str());
+        let text = || Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        match name.as_str() {
+            "actor" => q.actor = text(),
+            "action" => q.action = text(),
+            "target" => q.target = text(),
+            "datetime" => match TimeRange::parse("datetime", value) {
+                Ok(range) => {
+                    q.from = range.start_us.and_then(DateTime::from_timestamp_micros);
+                    q.to = range.end_us.and_then(DateTime::from_timestamp_micros);
+                }
+                Err(e) => errors.push(e),
+            },
+            "limit" => match Limit::parse_up_to(value, MAX_PAGE) {
+                Ok(l) => q.limit = u32::try_from(l.get()).unwrap_or(100),
+                Err(e) => errors.push(e),
+            },
+            "cursor" => match Cursor::parse(value) {
+                Ok(c) => q.before_id = Some(c.0),
+                Err(e) => errors.push(e),
+            },
+            _ => errors.push(FieldError::parameter(
+                name.clone(),
+                "is not a parameter of the audit log; use actor, action, target, datetime, limit, cursor",
+            )),
+        }
+    }
+    if errors.is_empty() { Ok(q) } else { Err(ApiError::BadParameters(errors)) }
+}
+
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    pairs: &[(String, String)],
+) -> Result<(AuditQuery, Vec<AuditEntry>), ApiError> {
+    staff.require(Power::ReadAudit, "read the audit log")?;
+    let query = parse(pairs)?;
+    let entries = state.store.audit_entries(&query).await?;
+    Ok((query, entries))
+}
+
+fn entry_json(e: &AuditEntry) -> Value {
+    json!({
+        "id": e.id,
+        "at": e.at,
+        "actor": e.actor_name,
+        "role": e.actor_role,
+        "action": e.action,
+        "target": e.target,
+        "before": e.before,
+        "after": e.after,
+        "request_id": e.request_id,
+    })
+}
+
+fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn audit_json(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Response, ApiError> {
+    let (query, entries) = page(&state, &staff, &pairs).await?;
+    let mut links = Vec::new();
+    if entries.len() == query.limit as usize
+        && let Some(last) = entries.last()
+    {
+        let base = format!("{}/api/v1/audit", base_url(&headers));
+        links.push(json!({ "rel": "next", "type": "application/json", "href": href(&base, &pairs, &[("cursor", &last.id.to_string())]) }));
+    }
+    let body = json!({ "entries": entries.iter().map(entry_json).collect::<Vec<_>>(), "links": links });
+    Ok(private(axum::Json(body).into_response()))
+}
+
+async fn audit_csv(
+    State(state): State<AppState>,
+    staff: Staff,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Response, ApiError> {
+    let (_, entries) = page(&state, &staff, &pairs).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = ["id", "at", "actor", "role", "action", "target", "before", "after", "request_id"];
+    let write = |out: &mut csv::Writer<Vec<u8>>, record: &[String]| {
+        out.write_record(record.iter().map(|c| defused(c).into_owned()))
+            .map_err(|e| ApiError::Export(ExportError::Encode(e.to_string())))
+    };
+    write(&mut out, &header.map(str::to_owned))?;
+    let cell = |v: &Option<Value>| v.as_ref().map(ToString::to_string).unwrap_or_default();
+    for e in &entries {
+        write(
+            &mut out,
+            &[
+                e.id.to_string(),
+                e.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                e.actor_name.clone(),
+                e.actor_role.clone(),
+                e.action.clone(),
+                e.target.clone(),
+                cell(&e.before),
+                cell(&e.after),
+                e.request_id.clone().unwrap_or_default(),
+            ],
+        )?;
+    }
+    let bytes = out.into_inner().map_err(|e| ApiError::Export(ExportError::Encode(e.to_string())))?;
+    let mut response = bytes.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    Ok(private(response))
+}
+
+/// A cell a spreadsheet would run as a formula (OWASP: starting with `=`, `+`, `-`, `@`, tab or CR) gets a
+/// leading `'`, so an admin opening the log in a spreadsheet sees text, never a formula a comment smuggled in.
+fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+}

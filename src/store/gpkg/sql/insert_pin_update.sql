@@ -1,0 +1,4 @@
+INSERT INTO pin_updates (pin_id, created_at, actor_name, actor_role, status_from, status_to, public_comment,
+                         internal_note, duplicate_of)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING id
