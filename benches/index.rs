@@ -25,6 +25,7 @@ fn pins(n: usize) -> Vec<PinLocation> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     (0..n)
         .map(|i| PinLocation {
+            visibility: Default::default(),
             id: i as i64 + 1,
             lon: 76.75 + rng.next() * 0.40,
             lat: 43.04 + rng.next() * 0.36,
@@ -69,6 +70,7 @@ fn bench(c: &mut Criterion) {
         .take(1_000_000)
         .enumerate()
         .map(|(i, r)| PinLocation {
+            visibility: Default::default(),
             id: i as i64 + 1,
             lon: r.pin.lon,
             lat: r.pin.lat,

@@ -242,6 +242,12 @@ pub struct ServeArgs {
     #[arg(long, env = "QALA_GEOCODER_URL", value_parser = parse_geocoder_url)]
     pub geocoder_url: Option<GeocoderUrl>,
 
+    /// When a citizen's report becomes public: `post` (at once; moderators may hide it afterwards) or `pre`
+    /// (pending, seen only by staff, until a moderator approves it). The citizen gets 201 and the pin's link
+    /// either way.
+    #[arg(long, env = "QALA_MODERATION", default_value = "post", value_parser = ["pre", "post"])]
+    pub moderation: String,
+
     #[command(flatten)]
     pub store: StoreArgs,
 }

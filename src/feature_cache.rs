@@ -116,6 +116,7 @@ mod tests {
 
     fn pin(id: PinId, description: &str) -> Pin {
         Pin {
+            visibility: Default::default(),
             id,
             lon: 76.95,
             lat: 43.25,

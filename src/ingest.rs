@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::domain::{AreaKind, AreaNames, AreaVersion, NewArea, NewAreaVersion};
+use crate::domain::{Actor, AreaKind, AreaNames, AreaVersion, AuditAction, NewArea, NewAreaVersion, NewAuditEntry};
 use crate::spatial::import::{ImportOptions, ImportedFile, read_area_geojson};
 use crate::spatial::measure::area_km2;
 use crate::store::{Store, StoreError};
@@ -83,7 +83,8 @@ pub async fn seed_shipped_areas(store: &dyn Store) -> Result<Vec<AreaVersion>, I
         }
         let file = read_area_geojson(text, &ImportOptions::default(), &mut |_, _| {})?;
         let meta = VersionMeta { kind, label: Some(label.to_owned()), source_file: source.to_owned(), activate: true };
-        let (version, _) = store.insert_area_version(&new_version(file, &meta)).await?;
+        let audit = NewAuditEntry::new(Actor::command_line(), AuditAction::AreaImport, None);
+        let (version, _) = store.insert_area_version(&new_version(file, &meta), &audit).await?;
         tracing::info!(kind = %kind, version = version.number, "loaded the shipped {kind} areas into an empty store");
         created.push(version);
     }

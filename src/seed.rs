@@ -89,7 +89,15 @@ impl Iterator for PinGenerator {
                 self.rng.random_range(0..10_000)
             ))
         });
-        let pin = NewPin { lon, lat, precision: LocationPrecision::Point, category, description, contact };
+        let pin = NewPin {
+            lon,
+            lat,
+            precision: LocationPrecision::Point,
+            category,
+            description,
+            contact,
+            visibility: Default::default(),
+        };
         Some(PinRecord { pin, status, created_at })
     }
 }

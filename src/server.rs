@@ -34,9 +34,9 @@ async fn load_index(state: AppState) {
         match state.store.pin_locations().await {
             Ok(locations) => {
                 let count = locations.len();
-                let pins = state.pins.clone();
+                let loading = state.clone();
                 // Building a tree over a million points takes a while: keep it off the async workers.
-                match tokio::task::spawn_blocking(move || pins.load(&locations)).await {
+                match tokio::task::spawn_blocking(move || loading.load_pins(&locations)).await {
                     Ok(()) => {
                         tracing::info!(pins = count, elapsed_ms = started.elapsed().as_millis() as u64, "index loaded");
                         return;

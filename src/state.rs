@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::domain::{AreaId, PinId};
+use crate::domain::{AreaId, ModerationMode, PinId, PinLocation, Visibility};
 use crate::feature_cache::{FeatureCache, Rendered};
 use crate::index::{AreaIndex, PinIndex};
 use crate::params::QueryError;
@@ -17,8 +17,12 @@ use crate::store::{Store, StoreError};
 pub struct AppState {
     /// The store of record.
     pub store: Arc<dyn Store>,
-    /// The in-memory R-tree over every pin the store holds.
+    /// The in-memory R-tree over every public pin the store holds: what every public surface reads.
     pub pins: PinIndex,
+    /// The pins the public may not see (pending, hidden), in indexes of their own, for staff listings.
+    pub withheld: Withheld,
+    /// Whether a new report is public at once or waits for a moderator.
+    pub moderation: ModerationMode,
     /// Every area polygon of every version (districts, historic-centre drafts).
     pub areas: AreaIndex,
     /// Where pins may be placed (Almaty's boundary).
@@ -27,6 +31,14 @@ pub struct AppState {
     pub features: FeatureCache,
     /// What the web map needs from the deployment: its built files and its basemap.
     pub web: Arc<WebConfig>,
+}
+
+/// The pins the public may not see, one index per visibility, so that no public query can reach them (the
+/// public index does not hold them) while staff list them with every filter a listing has.
+#[derive(Clone, Default)]
+pub struct Withheld {
+    pub pending: PinIndex,
+    pub hidden: PinIndex,
 }
 
 /// The deployment's settings for the web map (`qala serve --web-dir`, `--basemap-style`, `--geocoder-url`).
@@ -52,11 +64,52 @@ impl AppState {
         Self {
             store,
             pins: PinIndex::default(),
+            withheld: Withheld::default(),
+            moderation: ModerationMode::default(),
             areas: AreaIndex::default(),
             service_area: Arc::new(service_area),
             features,
             web: Arc::new(WebConfig::default()),
         }
+    }
+
+    /// The same state with a moderation mode.
+    pub fn with_moderation(self, moderation: ModerationMode) -> Self {
+        Self { moderation, ..self }
+    }
+
+    /// The index holding the pins of visibility `v`.
+    pub fn pins_of(&self, v: Visibility) -> &PinIndex {
+        match v {
+            Visibility::Public => &self.pins,
+            Visibility::Pending => &self.withheld.pending,
+            Visibility::Hidden => &self.withheld.hidden,
+        }
+    }
+
+    /// Loads every index from the store's locations, each pin into its visibility's index. The public index
+    /// is loaded last, since its being loaded is what makes the service ready.
+    pub fn load_pins(&self, locations: &[PinLocation]) {
+        for v in [Visibility::Pending, Visibility::Hidden, Visibility::Public] {
+            self.pins_of(v).load(locations.iter().filter(|p| p.visibility == v));
+        }
+    }
+
+    /// Indexes a pin the store has just committed.
+    pub fn index_new_pin(&self, pin: &PinLocation) {
+        self.pins_of(pin.visibility).insert(pin);
+    }
+
+    /// Moves a pin from what it was (`old`, as indexed) to what the store committed (`new`), across indexes
+    /// when its visibility changed, and forgets its rendered feature.
+    pub fn reindex(&self, old: &PinLocation, new: &PinLocation) {
+        if old.visibility == new.visibility {
+            self.pins_of(new.visibility).replace(old, new);
+        } else {
+            self.pins_of(old.visibility).remove(old);
+            self.pins_of(new.visibility).insert(new);
+        }
+        self.features.invalidate(new.id);
     }
 
     /// The same state with the web map's settings.

@@ -83,6 +83,7 @@ pub fn locations(records: &[PinRecord], first_id: i64) -> Vec<PinLocation> {
         .iter()
         .enumerate()
         .map(|(i, r)| PinLocation {
+            visibility: Default::default(),
             id: first_id + i as i64,
             lon: r.pin.lon,
             lat: r.pin.lat,

@@ -4,7 +4,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{CliError, open_store};
 use crate::config::{AreasArgs, AreasCommand, ImportArgs};
-use crate::domain::AreaKind;
+use crate::domain::{Actor, AreaKind, AuditAction, NewAuditEntry};
 use crate::ingest::{VersionMeta, new_version};
 use crate::spatial::import::{ImportOptions, read_any_area_file};
 
@@ -19,7 +19,10 @@ pub async fn run(args: AreasArgs) -> Result<(), CliError> {
                 .find(|a| a.id == id)
                 .ok_or_else(|| CliError::Usage(format!("there is no area {id}; see `qala areas list`")))?;
             let version = store
-                .activate_area_version(area.version.id)
+                .activate_area_version(
+                    area.version.id,
+                    &NewAuditEntry::new(Actor::command_line(), AuditAction::AreaActivate, None),
+                )
                 .await?
                 .ok_or_else(|| CliError::Usage(format!("the version of area {id} has gone")))?;
             println!("{} version {} (\"{}\", area {id}) is now current", version.kind, version.number, version.label);
@@ -69,7 +72,8 @@ async fn run_import(store: &dyn crate::store::Store, args: ImportArgs) -> Result
             .map_or_else(|| args.file.display().to_string(), |n| n.to_string_lossy().into_owned()),
         activate: args.activate,
     };
-    let (version, areas) = store.insert_area_version(&new_version(file, &meta)).await?;
+    let audit = NewAuditEntry::new(Actor::command_line(), AuditAction::AreaImport, None);
+    let (version, areas) = store.insert_area_version(&new_version(file, &meta), &audit).await?;
     println!(
         "imported {} {} area(s) from {} ({source_crs}) as {} version {}{}",
         areas.len(),

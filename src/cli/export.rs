@@ -21,7 +21,7 @@ pub async fn run(args: ExportArgs) -> Result<(), CliError> {
     state.reload_areas().await?;
     if args.what == "pins" {
         let locations = store.pin_locations().await?;
-        state.pins.load(&locations);
+        state.load_pins(&locations);
     }
     let mut source = RowSource::select(&state, &args.what, args.query_pairs())?;
     let bar = match source.len_hint(&state.pins) {

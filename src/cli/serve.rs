@@ -38,7 +38,8 @@ pub async fn listen(args: ServeArgs) -> Result<(TcpListener, AppState), CliError
     let basemap_style = args.basemap_style.filter(|s| !s.trim().is_empty());
     let geocoder_url = args.geocoder_url.and_then(|url| url.into_inner());
     let web = WebConfig { dir: args.web_dir, basemap_style, geocoder_url };
-    let state = AppState::new(store, ServiceArea::almaty()?, features).with_web(web);
+    let moderation = args.moderation.parse().map_err(|e: crate::domain::UnknownValue| CliError::Usage(e.0))?;
+    let state = AppState::new(store, ServiceArea::almaty()?, features).with_web(web).with_moderation(moderation);
     let listener = TcpListener::bind(args.bind)
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on {}", args.bind), source })?;

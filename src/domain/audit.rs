@@ -18,10 +18,13 @@ pub enum AuditAction {
     SessionSignOut,
     PinUpdate,
     ContactRead,
+    PinModerate,
+    AreaImport,
+    AreaActivate,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 7] = [
+    pub const ALL: [AuditAction; 10] = [
         AuditAction::StaffAdd,
         AuditAction::StaffToken,
         AuditAction::StaffRevoke,
@@ -29,6 +32,9 @@ impl AuditAction {
         AuditAction::SessionSignOut,
         AuditAction::PinUpdate,
         AuditAction::ContactRead,
+        AuditAction::PinModerate,
+        AuditAction::AreaImport,
+        AuditAction::AreaActivate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +46,9 @@ impl AuditAction {
             AuditAction::SessionSignOut => "session.sign_out",
             AuditAction::PinUpdate => "pin.update",
             AuditAction::ContactRead => "pin.contact_read",
+            AuditAction::PinModerate => "pin.moderate",
+            AuditAction::AreaImport => "area.import",
+            AuditAction::AreaActivate => "area.activate",
         }
     }
 }
@@ -56,6 +65,18 @@ pub struct NewAuditEntry {
     pub after: Option<Value>,
     /// The HTTP request's id (`x-request-id`), `None` for the command line.
     pub request_id: Option<String>,
+}
+
+impl NewAuditEntry {
+    /// An entry by `actor` at `at`, with no target, before or after yet.
+    pub fn new(actor: Actor, action: AuditAction, request_id: Option<String>) -> Self {
+        Self { at: chrono::Utc::now(), actor, action, target: String::new(), before: None, after: None, request_id }
+    }
+
+    /// The same entry about `target` (what the store learns only as it writes, such as a new version's id).
+    pub fn about(&self, target: String, after: Option<Value>) -> Self {
+        Self { target, after: after.or_else(|| self.after.clone()), ..self.clone() }
+    }
 }
 
 /// A stored entry.

@@ -7,6 +7,7 @@ mod area;
 mod audit;
 mod bbox;
 mod error;
+mod moderation;
 mod pin;
 mod query;
 mod staff;
@@ -18,6 +19,9 @@ pub use area::{Area, AreaId, AreaKind, AreaNames, AreaVersion, NewArea, NewAreaV
 pub use audit::{AuditAction, AuditEntry, NewAuditEntry};
 pub use bbox::Bbox;
 pub use error::{FieldError, Location};
+pub use moderation::{
+    ModerationAction, ModerationMode, ModerationRequest, REASON_MAX_CHARS, Visibility, parse_moderation,
+};
 pub use pin::{Category, Contact, LocationPrecision, NewPin, Pin, PinId, PinLocation, PinRecord, Status, UnknownValue};
 pub use query::{Cursor, Limit, Near, NearCursor, PinFilter, PinStats};
 pub use staff::{

@@ -6,6 +6,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::moderation::Visibility;
+
 /// A pin's id: positive, assigned by the store, stable across stores (a copy keeps ids).
 pub type PinId = i64;
 
@@ -183,6 +185,8 @@ pub struct NewPin {
     pub category: Category,
     pub description: String,
     pub contact: Option<Contact>,
+    /// Public, or pending when the service moderates before publishing (`--moderation pre`).
+    pub visibility: Visibility,
 }
 
 /// A pin to write with its workflow status and report time already known: seeding, bulk loads, and reports
@@ -208,6 +212,7 @@ impl PinRecord {
             created_at: at,
             updated_at: at,
             duplicate_of: None,
+            visibility: self.pin.visibility,
         }
     }
 }
@@ -227,6 +232,8 @@ pub struct Pin {
     pub updated_at: DateTime<Utc>,
     /// The pin this one repeats, when its status is `duplicate` (and only then).
     pub duplicate_of: Option<PinId>,
+    /// Who may see it: only public pins reach the public (`moderation`).
+    pub visibility: Visibility,
 }
 
 impl Pin {
@@ -245,6 +252,7 @@ impl Pin {
             category: self.category,
             status: self.status,
             created_at: self.created_at,
+            visibility: self.visibility,
         }
     }
 }
@@ -260,4 +268,6 @@ pub struct PinLocation {
     pub category: Category,
     pub status: Status,
     pub created_at: DateTime<Utc>,
+    /// Which index holds it: the public one, or the staff's pending or hidden one (`crate::state`).
+    pub visibility: Visibility,
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Category, Contact, FieldError, LocationPrecision, NewPin};
+use super::{Category, Contact, FieldError, LocationPrecision, NewPin, Visibility};
 
 /// Longest description accepted, in Unicode scalar values after trimming.
 pub const DESCRIPTION_MAX_CHARS: usize = 2000;
@@ -33,7 +33,7 @@ pub fn parse_new_pin(body: &Value) -> Result<NewPin, Vec<FieldError>> {
     };
     match (point, category, description, errors.is_empty()) {
         (Some((lon, lat)), Some(category), Some(description), true) => {
-            Ok(NewPin { lon, lat, precision, category, description, contact })
+            Ok(NewPin { lon, lat, precision, category, description, contact, visibility: Visibility::Public })
         }
         _ => Err(errors),
     }
@@ -132,7 +132,7 @@ fn parse_properties(props: &Map<String, Value>, errors: &mut Vec<FieldError>) ->
     (category, description, contact, precision)
 }
 
-fn check_description(raw: &str) -> Result<String, String> {
+pub(super) fn check_description(raw: &str) -> Result<String, String> {
     let text = raw.trim();
     let chars = text.chars().count();
     if chars == 0 {

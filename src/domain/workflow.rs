@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
-use super::{FieldError, PinId, Role, Status};
+use super::{FieldError, PinId, Role, Status, Visibility};
 
 /// Longest public comment or internal note, in Unicode scalar values after trimming.
 pub const COMMENT_MAX_CHARS: usize = 2000;
@@ -146,6 +146,10 @@ pub struct NewPinUpdate {
     pub public_comment: Option<String>,
     pub internal_note: Option<String>,
     pub duplicate_of: Option<PinId>,
+    /// `(from, to)` when a moderation changes who may see the pin.
+    pub visibility: Option<(Visibility, Visibility)>,
+    /// The new public description, when a moderator redacts it.
+    pub description: Option<String>,
 }
 
 impl NewPinUpdate {

@@ -134,6 +134,7 @@ mod tests {
     #[test]
     fn rows_have_one_cell_per_column() {
         let pin = Pin {
+            visibility: Default::default(),
             id: 1,
             lon: 76.9,
             lat: 43.2,

@@ -14,6 +14,7 @@ use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 
 use super::ApiError;
+use super::auth::Caller;
 use super::extract::{QueryPairs, base_url};
 use super::listing::listing;
 use super::response::{geojson_response, json_document};
@@ -68,12 +69,13 @@ async fn area_pins(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
     headers: HeaderMap,
+    caller: Caller,
     pairs: QueryPairs,
 ) -> Result<Response, ApiError> {
     let area = find(&state, &raw_id)?;
     let params = pairs.parse(&routes::PINS_IN_AREA)?;
     let url = format!("{}/api/v1/areas/{}/pins", base_url(&headers), area.id);
-    listing(&state, &url, &params, Some(prepared(&state, &area)?.as_ref())).await
+    listing(&state, &caller, &url, &params, Some(prepared(&state, &area)?.as_ref())).await
 }
 
 /// `GET /api/v1/areas/{id}/stats`: counts by category and status, density, first and last report.

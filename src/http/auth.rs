@@ -17,7 +17,7 @@ use chrono::Utc;
 
 use super::ApiError;
 use crate::auth::{StaffSession, authenticate};
-use crate::domain::{CredentialKind, Power};
+use crate::domain::{CredentialKind, Pin, Power, Visibility};
 use crate::state::AppState;
 
 /// The web session cookie's name.
@@ -30,6 +30,20 @@ impl Caller {
     /// Whether the caller may use `power`.
     pub fn may(&self, power: Power) -> bool {
         self.0.as_ref().is_some_and(|s| s.role.may(power))
+    }
+
+    /// Whether the caller may see `pin`: anyone a public one, staff any.
+    pub fn may_see(&self, pin: &Pin) -> bool {
+        pin.visibility == Visibility::Public || self.may(Power::SeeInternal)
+    }
+
+    /// # Errors
+    /// 401 for the public, 403 naming the role when it may not use `power`.
+    pub fn require(&self, power: Power, doing: &str) -> Result<(), ApiError> {
+        match &self.0 {
+            None => Err(ApiError::Unauthorized(format!("sign in as staff to {doing}"))),
+            Some(s) => Staff(s.clone()).require(power, doing),
+        }
     }
 }
 

@@ -42,8 +42,8 @@ pub enum ApiError {
     PreconditionFailed,
     #[error("method not allowed")]
     MethodNotAllowed,
-    #[error("unsupported media type: {0}")]
-    UnsupportedMediaType(String),
+    #[error("unsupported media type: {got}")]
+    UnsupportedMediaType { expected: &'static str, got: String },
     #[error("body larger than {0} bytes")]
     PayloadTooLarge(usize),
     /// The index is still loading at start.
@@ -51,6 +51,9 @@ pub enum ApiError {
     NotReady,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A failure of this machine that is not the store's (a temporary file, a worker thread).
+    #[error("{0}")]
+    Internal(String),
     /// An export file could not be built (disk full, encoder failure); logged, answered 500.
     #[error(transparent)]
     Export(crate::export::ExportError),
@@ -111,7 +114,7 @@ impl ApiError {
                 ..p(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "validation",
-                    "The report is not valid",
+                    "The request is not valid",
                     FieldError::summaries(errors),
                 )
             },
@@ -141,11 +144,11 @@ impl ApiError {
                 "Method not allowed",
                 "this resource does not accept that method".into(),
             ),
-            ApiError::UnsupportedMediaType(got) => p(
+            ApiError::UnsupportedMediaType { expected, got } => p(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
                 "Unsupported media type",
-                format!("send the body as application/geo+json or application/json; got {got}"),
+                format!("send the body as {expected}; got {got}"),
             ),
             ApiError::PayloadTooLarge(max) => p(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -171,7 +174,7 @@ impl ApiError {
                     "the store is busy or unreachable; nothing was written; try again".into(),
                 )
             },
-            ApiError::Store(_) | ApiError::Export(_) => p(
+            ApiError::Store(_) | ApiError::Export(_) | ApiError::Internal(_) => p(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "Internal error",

@@ -43,13 +43,16 @@ impl<S: Send + Sync, const MAX: usize> FromRequest<S> for JsonBody<MAX> {
     }
 }
 
+/// The media types a JSON body may be sent as.
+const JSON_TYPES: &str = "application/geo+json or application/json";
+
 fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     let raw = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = raw.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match essence.as_str() {
         "application/json" | "application/geo+json" => Ok(()),
-        "" => Err(ApiError::UnsupportedMediaType("no Content-Type".into())),
-        _ => Err(ApiError::UnsupportedMediaType(essence)),
+        "" => Err(ApiError::UnsupportedMediaType { expected: JSON_TYPES, got: "no Content-Type".into() }),
+        _ => Err(ApiError::UnsupportedMediaType { expected: JSON_TYPES, got: essence }),
     }
 }
 

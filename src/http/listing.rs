@@ -4,32 +4,40 @@
 
 use std::collections::HashMap;
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::json;
 
 use super::ApiError;
+use super::auth::Caller;
 use super::collection::FeatureCollection;
 use super::response::{GEOJSON, geojson_text_response, href, link};
-use crate::domain::{NearCursor, PinId};
+use crate::domain::{NearCursor, PinId, Power, Visibility};
 use crate::feature_cache::Rendered;
 use crate::params::Params;
 use crate::spatial::{PreparedArea, pin_feature};
 use crate::state::AppState;
 
-/// Answers a listing of the pins `params` select within `area`, linked from `url`.
+/// Answers a listing of the pins `params` select within `area`, linked from `url`: public pins, or for
+/// staff who ask (`visibility=pending|hidden`) the ones the public may not see.
 ///
 /// # Errors
-/// A store failure.
+/// 401/403 for a `visibility` the caller may not see; a store failure.
 pub async fn listing(
     state: &AppState,
+    caller: &Caller,
     url: &str,
     params: &Params,
     area: Option<&PreparedArea>,
 ) -> Result<Response, ApiError> {
+    let visibility = params.visibility.unwrap_or_default();
+    if visibility != Visibility::Public {
+        caller.require(Power::SeeInternal, "list pins the public may not see")?;
+    }
+    let index = state.pins_of(visibility);
     let (features, next_cursor, self_cursor) = match &params.near {
         Some(near) => {
-            let page = state.pins.near_page(&params.filter, area, near, params.near_cursor, params.limit);
+            let page = index.near_page(&params.filter, area, near, params.near_cursor, params.limit);
             let ids: Vec<PinId> = page.hits.iter().map(|h| h.0).collect();
             let pins = state.store.pins(&ids).await?;
             let distances: HashMap<PinId, f64> = page.hits.iter().copied().collect();
@@ -48,7 +56,7 @@ pub async fn listing(
             (features, next, params.near_cursor.map(|c| c.encode()))
         }
         None => {
-            let page = state.pins.page(&params.filter, area, params.cursor, params.limit);
+            let page = index.page(&params.filter, area, params.cursor, params.limit);
             let features = state.rendered_pins(&page.ids).await?;
             let next = page.has_more.then(|| page.ids.last().map(PinId::to_string)).flatten();
             (features, next, params.cursor.map(|c| c.0.to_string()))
@@ -64,5 +72,9 @@ pub async fn listing(
     }
     let capacity = features.iter().map(|f| f.len() + 1).sum::<usize>();
     let body = FeatureCollection::with_capacity(capacity).features(&features).links(links).finish();
-    Ok(geojson_text_response(StatusCode::OK, body))
+    let mut response = geojson_text_response(StatusCode::OK, body);
+    if visibility != Visibility::Public {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
+    Ok(response)
 }

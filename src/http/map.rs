@@ -47,6 +47,7 @@ async fn get_map_config(State(state): State<AppState>, pairs: QueryPairs) -> Res
     let body = json!({
         "basemap_style": state.web.basemap_style,
         "geocoder_url": state.web.geocoder_url,
+        "moderation": state.moderation.as_str(),
         "bounds": state.service_area.bounds(),
         "city": multipolygon_geometry(state.service_area.geometry()),
         "categories": Category::ALL.map(Category::as_str),

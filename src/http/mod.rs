@@ -8,6 +8,7 @@
 //! 20 MB of GeoJSON at 100,000 pins and 3.1 MB gzipped (measured on `qala seed --count 100000`).
 //! Compression streams, so streamed exports still stream; clients that do not ask get the bytes as before.
 
+mod area_imports;
 mod areas;
 mod audit;
 mod auth;
@@ -21,6 +22,7 @@ mod html;
 mod listing;
 mod map;
 mod map_table;
+mod moderation;
 mod ogc;
 mod pins;
 mod request_id;
@@ -48,12 +50,14 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(pins::router())
         .merge(areas::router())
+        .merge(area_imports::router())
         .merge(ogc::router())
         .merge(exports::router())
         .merge(map::router())
         .merge(session::router())
         .merge(audit::router())
         .merge(updates::router())
+        .merge(moderation::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_ready));
     Router::new()
         .merge(health::router())

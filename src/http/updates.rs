@@ -18,6 +18,7 @@ use super::ApiError;
 use super::auth::{Caller, Staff};
 use super::extract::JsonBody;
 use super::request_id::RequestId;
+use crate::auth::StaffSession;
 use crate::domain::{
     Actor, AuditAction, FieldError, NewAuditEntry, NewPinUpdate, Pin, PinId, PinUpdate, Power, Status,
     next_update_time, parse_update,
@@ -31,17 +32,23 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/pins/{id}/contact", get(contact))
 }
 
-fn pin_id(raw: &str) -> Result<PinId, ApiError> {
+pub(super) fn pin_id(raw: &str) -> Result<PinId, ApiError> {
     raw.parse().ok().filter(|&id| id > 0).ok_or_else(|| ApiError::NotFound(format!("there is no pin {raw:?}")))
 }
 
-async fn pin(state: &AppState, id: PinId) -> Result<Pin, ApiError> {
-    state.store.pin(id).await?.ok_or_else(|| ApiError::NotFound(format!("there is no pin {id}")))
+/// The pin, if `caller` may see it (a pending or hidden pin does not exist for the public).
+pub(super) async fn pin(state: &AppState, id: PinId, caller: &Caller) -> Result<Pin, ApiError> {
+    state
+        .store
+        .pin(id)
+        .await?
+        .filter(|p| caller.may_see(p))
+        .ok_or_else(|| ApiError::NotFound(format!("there is no pin {id}")))
 }
 
 /// An update as the API shows it: with the staff member's role, never their name; the internal note only
 /// when `internal` (staff).
-fn update_json(u: &PinUpdate, internal: bool) -> Value {
+pub(super) fn update_json(u: &PinUpdate, internal: bool) -> Value {
     let mut v = json!({
         "id": u.id,
         "pin_id": u.pin_id,
@@ -81,12 +88,8 @@ async fn post_update(
     if request.internal_note.is_some() {
         role(Power::SeeInternal, "add an internal note")?;
     }
-    let if_match = headers.get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
-    let id = pin_id(&raw_id)?;
-    let current = pin(&state, id).await?;
-    if if_match.as_bytes() != current.etag().as_bytes() {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let current = as_read(&state, &staff, &raw_id, &headers).await?;
+    let id = current.id;
     let change = match request.status {
         Some(to) if !current.status.may_become(to) => {
             return Err(ApiError::Conflict(format!(
@@ -108,6 +111,8 @@ async fn post_update(
         public_comment: request.public_comment.clone(),
         internal_note: request.internal_note.clone(),
         duplicate_of: request.duplicate_of,
+        visibility: None,
+        description: None,
     };
     let audit = NewAuditEntry {
         at: now,
@@ -123,7 +128,37 @@ async fn post_update(
         })),
         request_id: Some(request_id.0.to_string()),
     };
-    let (pin, entry) = match state.store.update_pin(&update, &audit).await? {
+    apply(&state, &current, &update, &audit).await
+}
+
+/// The pin `raw_id` as the staff member read it: `If-Match` must be there (428) and still its ETag (412).
+///
+/// # Errors
+/// 428, 404, 412 as above; a store failure.
+pub(super) async fn as_read(
+    state: &AppState,
+    staff: &StaffSession,
+    raw_id: &str,
+    headers: &HeaderMap,
+) -> Result<Pin, ApiError> {
+    let if_match = headers.get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
+    let current = pin(state, pin_id(raw_id)?, &Caller(Some(staff.clone()))).await?;
+    if if_match.as_bytes() == current.etag().as_bytes() { Ok(current) } else { Err(ApiError::PreconditionFailed) }
+}
+
+/// Applies `update` (read as `current`) with its audit entry in one commit, moves the pin in the indexes,
+/// and answers 201 with the timeline entry and the pin's new ETag. Shared by updates and moderation.
+///
+/// # Errors
+/// 412 if another change won the race, 404 if the pin went, 422 for an unfit original, a store failure.
+pub(super) async fn apply(
+    state: &AppState,
+    current: &Pin,
+    update: &NewPinUpdate,
+    audit: &NewAuditEntry,
+) -> Result<Response, ApiError> {
+    let id = current.id;
+    let (pin, entry) = match state.store.update_pin(update, audit).await? {
         UpdateOutcome::Applied(applied) => *applied,
         UpdateOutcome::Stale => return Err(ApiError::PreconditionFailed),
         UpdateOutcome::Missing => return Err(ApiError::NotFound(format!("there is no pin {id}"))),
@@ -134,12 +169,18 @@ async fn post_update(
             )]));
         }
     };
-    state.pins.replace(&current.location(), &pin.location());
-    state.features.invalidate(id);
-    tracing::info!(pin = id, role = staff.role.as_str(), status = pin.status.as_str(), "pin updated");
+    state.reindex(&current.location(), &pin.location());
+    tracing::info!(
+        pin = id,
+        role = update.actor.role_str(),
+        status = pin.status.as_str(),
+        visibility = pin.visibility.as_str(),
+        "pin updated"
+    );
     let mut body = update_json(&entry, true);
     if let Some(obj) = body.as_object_mut() {
         obj.insert("pin_etag".into(), json!(pin.etag()));
+        obj.insert("visibility".into(), json!(pin.visibility.as_str()));
     }
     let mut response = (StatusCode::CREATED, axum::Json(body)).into_response();
     if let Ok(tag) = HeaderValue::from_str(&pin.etag()) {
@@ -156,7 +197,7 @@ async fn timeline(
     caller: Caller,
 ) -> Result<Response, ApiError> {
     let id = pin_id(&raw_id)?;
-    let pin = pin(&state, id).await?;
+    let pin = pin(&state, id, &caller).await?;
     let internal = caller.may(Power::SeeInternal);
     let updates: Vec<Value> = state
         .store

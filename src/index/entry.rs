@@ -66,6 +66,7 @@ pub(super) type Tree = RTree<Entry, PinParams>;
 #[cfg(test)]
 pub(super) fn test_location(id: PinId, lon: f64, lat: f64) -> PinLocation {
     PinLocation {
+        visibility: Default::default(),
         id,
         lon,
         lat,

@@ -191,6 +191,7 @@ mod tests {
     fn index(n: i64) -> PinIndex {
         let pins: Vec<PinLocation> = (1..=n)
             .map(|id| PinLocation {
+                visibility: Default::default(),
                 id,
                 lon: (id % 10) as f64,
                 lat: (id / 10) as f64,

@@ -44,8 +44,8 @@ pub struct Page {
 impl PinIndex {
     /// Replaces the whole index with `pins` (bulk loading builds a better-packed tree than inserts) and marks
     /// it loaded.
-    pub fn load(&self, pins: &[PinLocation]) {
-        let entries: Vec<Entry> = pins.iter().map(Entry::from_location).collect();
+    pub fn load<'a>(&self, pins: impl IntoIterator<Item = &'a PinLocation>) {
+        let entries: Vec<Entry> = pins.into_iter().map(Entry::from_location).collect();
         let tree = RTree::bulk_load_with_params(entries);
         *self.write() = Inner { tree };
         self.loaded.store(true, Ordering::Release);

@@ -7,7 +7,9 @@ use super::sort::SortBy;
 use super::values::{
     ProjectedBox, area_id, boolean, box_numbers, crs, k_nearest, list, lon_lat, offset, radius_m, resolve_bbox, version,
 };
-use crate::domain::{AreaId, AreaKind, Cursor, FieldError, Limit, Near, NearCursor, PinFilter, PinId, TimeRange};
+use crate::domain::{
+    AreaId, AreaKind, Cursor, FieldError, Limit, Near, NearCursor, PinFilter, PinId, TimeRange, Visibility,
+};
 use crate::spatial::Crs;
 
 /// Every query parameter a request may carry, typed. What a route does not allow stays at its default.
@@ -41,6 +43,8 @@ pub struct Params {
     pub filter_crs: Crs,
     /// `sortby` of the map's table.
     pub sort: SortBy,
+    /// `visibility` of a staff listing: public (the default, and all the public may ask), pending or hidden.
+    pub visibility: Option<Visibility>,
     /// `kind` of areas.
     pub kind: Option<AreaKind>,
     /// `current`: only current area versions.
@@ -141,6 +145,9 @@ fn one(name: &str, value: &str, route: &Route, out: &mut Params, raw: &mut Raw) 
         "filter-crs" => out.filter_crs = crs(name, value)?,
         "sortby" => out.sort = SortBy::parse(value)?,
         "kind" => out.kind = Some(value.parse::<AreaKind>().map_err(|e| FieldError::parameter(name, e.0))?),
+        "visibility" => {
+            out.visibility = Some(value.parse::<Visibility>().map_err(|e| FieldError::parameter(name, e.0))?);
+        }
         "current" => out.current = Some(boolean(name, value)?),
         "version" => out.version = Some(version(value)?),
         "area" => out.only_area = Some(area_id(name, value)?),

@@ -35,6 +35,7 @@ pub const PINS: Route = Route::new(&[
     "k",
     "limit",
     "cursor",
+    "visibility",
 ]);
 
 /// `POST /api/v1/pins/search` and `GET /api/v1/areas/{id}/pins`: the listing within an area the request
@@ -50,6 +51,7 @@ pub const PINS_IN_AREA: Route = Route::new(&[
     "k",
     "limit",
     "cursor",
+    "visibility",
 ]);
 
 /// `GET /api/v1/map/pins`: the filters that select pins, with no paging and no distance order.

@@ -5,7 +5,7 @@ use chrono::SecondsFormat;
 use geo::InteriorPoint;
 use serde_json::{Map, Value, json};
 
-use crate::domain::{Area, Pin};
+use crate::domain::{Area, Pin, Visibility};
 
 /// `{"type": "Point", "coordinates": [lon, lat]}`.
 pub fn point_geometry(lon: f64, lat: f64) -> Value {
@@ -23,6 +23,10 @@ pub fn pin_feature(pin: &Pin) -> Value {
     properties.insert("updated_at".into(), json!(pin.updated_at.to_rfc3339_opts(SecondsFormat::Micros, true)));
     if let Some(original) = pin.duplicate_of {
         properties.insert("duplicate_of".into(), json!(original));
+    }
+    // Only staff ever see a pin that is not public, and they see that it is not.
+    if pin.visibility != Visibility::Public {
+        properties.insert("visibility".into(), json!(pin.visibility.as_str()));
     }
     json!({
         "type": "Feature",

@@ -73,7 +73,12 @@ pub trait Store: Send + Sync + 'static {
     ///
     /// # Errors
     /// Any store failure; nothing is written then.
-    async fn insert_area_version(&self, version: &NewAreaVersion) -> Result<(AreaVersion, Vec<Area>), StoreError>;
+    /// `audit` is completed with the new version as its target and written in the same transaction.
+    async fn insert_area_version(
+        &self,
+        version: &NewAreaVersion,
+        audit: &NewAuditEntry,
+    ) -> Result<(AreaVersion, Vec<Area>), StoreError>;
 
     /// Every area of every version, with geometry, to load the area index.
     ///
@@ -91,7 +96,12 @@ pub trait Store: Send + Sync + 'static {
     ///
     /// # Errors
     /// Any store failure; nothing changes then.
-    async fn activate_area_version(&self, id: VersionId) -> Result<Option<AreaVersion>, StoreError>;
+    /// `audit` is completed with the version as its target and written in the same transaction.
+    async fn activate_area_version(
+        &self,
+        id: VersionId,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<AreaVersion>, StoreError>;
 
     /// A value that changes whenever areas or current versions change, so a running service notices an
     /// import or activation made by another process (`qala areas …`) and reloads its area index.
@@ -233,6 +243,11 @@ pub(crate) fn status(s: &str) -> Result<crate::domain::Status, StoreError> {
     s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
 }
 
+/// A stored visibility, checked.
+pub(crate) fn visibility(s: &str) -> Result<crate::domain::Visibility, StoreError> {
+    s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
+}
+
 /// A stored location precision, checked.
 pub(crate) fn precision(s: &str) -> Result<crate::domain::LocationPrecision, StoreError> {
     s.parse().map_err(|e: crate::domain::UnknownValue| StoreError::Corrupt(e.0))
@@ -263,6 +278,21 @@ pub(crate) fn status_change(
 /// Stored JSON text (an audit entry's before and after), checked.
 pub(crate) fn json_value(s: &str) -> Result<serde_json::Value, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("an audit entry holds bad JSON: {e}")))
+}
+
+/// The audit entry of an area import or activation, about `version`.
+pub(crate) fn version_audit(audit: &NewAuditEntry, version: &AreaVersion, areas: Option<usize>) -> NewAuditEntry {
+    audit.about(
+        format!("area_version:{}", version.id),
+        Some(serde_json::json!({
+            "kind": version.kind.as_str(),
+            "number": version.number,
+            "label": version.label,
+            "source_file": version.source_file,
+            "current": version.current,
+            "areas": areas,
+        })),
+    )
 }
 
 /// A stored area kind, checked.

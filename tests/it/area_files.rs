@@ -10,16 +10,11 @@ use std::path::{Path, PathBuf};
 use geo::{HausdorffDistance, MapCoords, Winding};
 use qala::spatial::import::{ImportOptions, ImportedFile, read_area_file};
 
+use crate::support::gdal;
+
 const DISTRICTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/almaty_districts.geojson");
 /// 1e-7° is 1.1 cm of latitude, 0.8 cm of longitude at Almaty's latitude.
 const ONE_CM_DEG: f64 = 1e-7;
-
-fn ogr2ogr(args: &[&str]) {
-    let out = std::process::Command::new("ogr2ogr").args(args).output().unwrap_or_else(|e| {
-        panic!("cannot run ogr2ogr ({e}): this test needs GDAL's ogr2ogr (apt-get install gdal-bin); it does not skip")
-    });
-    assert!(out.status.success(), "ogr2ogr {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 fn read(path: &Path, options: &ImportOptions) -> ImportedFile {
     read_area_file(path, options, &mut |_, _| {}).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -64,10 +59,10 @@ fn districts_in_3857_32643_and_as_a_shapefile_read_back_within_1_cm() {
     let web = d.join("districts-3857.geojson");
     let utm = d.join("districts-32643.geojson");
     let shp = d.join("districts-32643.shp");
-    ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:3857", path(&web), DISTRICTS]);
-    ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:32643", path(&utm), DISTRICTS]);
+    gdal("ogr2ogr", &["-f", "GeoJSON", "-t_srs", "EPSG:3857", path(&web), DISTRICTS]);
+    gdal("ogr2ogr", &["-f", "GeoJSON", "-t_srs", "EPSG:32643", path(&utm), DISTRICTS]);
     // GDAL writes a Shapefile's text in ISO-8859-1 unless told otherwise; UTF-8 comes with a .cpg.
-    ogr2ogr(&["-f", "ESRI Shapefile", "-t_srs", "EPSG:32643", "-lco", "ENCODING=UTF-8", path(&shp), DISTRICTS]);
+    gdal("ogr2ogr", &["-f", "ESRI Shapefile", "-t_srs", "EPSG:32643", "-lco", "ENCODING=UTF-8", path(&shp), DISTRICTS]);
     assert_eq!(std::fs::read_to_string(d.join("districts-32643.cpg")).unwrap().trim(), "UTF-8");
 
     for (file_path, crs) in [(&web, "EPSG::3857"), (&utm, "EPSG::32643"), (&shp, "UTM_Zone_43N")] {
@@ -104,7 +99,7 @@ fn districts_in_3857_32643_and_as_a_shapefile_read_back_within_1_cm() {
 fn a_projected_file_read_as_degrees_and_an_unknown_crs_are_refused() {
     let d = dir("refuse");
     let web = d.join("districts-3857.geojson");
-    ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:3857", path(&web), DISTRICTS]);
+    gdal("ogr2ogr", &["-f", "GeoJSON", "-t_srs", "EPSG:3857", path(&web), DISTRICTS]);
     let forced = ImportOptions { crs: Some("EPSG:4326".into()), ..Default::default() };
     let e = refusal(&web, &forced);
     assert!(e.starts_with("feature 1 of 8 (\"Alatau District\"): read as EPSG:4326 (given with --crs)"), "{e}");
@@ -124,7 +119,7 @@ fn a_shapefile_whose_names_gdal_could_not_encode_is_refused() {
     let d = dir("latin1");
     let shp = d.join("districts.shp");
     // Without -lco ENCODING=UTF-8, GDAL 3.6 writes ISO-8859-1 and every Cyrillic letter becomes '?'.
-    ogr2ogr(&["-f", "ESRI Shapefile", "-t_srs", "EPSG:32643", path(&shp), DISTRICTS]);
+    gdal("ogr2ogr", &["-f", "ESRI Shapefile", "-t_srs", "EPSG:32643", path(&shp), DISTRICTS]);
     let e = refusal(&shp, &ImportOptions::default());
     assert!(e.starts_with("feature 1 of 8 (\"Alatau District\"): its name_ru \"?"), "{e}");
     assert!(e.contains("ogr2ogr -lco ENCODING=UTF-8"), "{e}");

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::support::{
-    Server, StoreKind, TestStore, all_pins, current_area_ids, eventually, postgis_pins_in, qala_cli, report,
+    Server, StoreKind, TestStore, all_pins, current_area_ids, eventually, gdal, postgis_pins_in, qala_cli, report,
 };
 
 fn workdir(store: &TestStore) -> PathBuf {
@@ -27,14 +27,6 @@ fn write(dir: &Path, name: &str, v: &Value) -> String {
     let path = dir.join(name);
     std::fs::write(&path, v.to_string()).unwrap();
     path.to_string_lossy().into_owned()
-}
-
-fn ogr2ogr(args: &[&str]) {
-    let status = std::process::Command::new("ogr2ogr")
-        .args(args)
-        .status()
-        .expect("ogr2ogr (Debian gdal-bin) is needed; ./scripts/test installs it");
-    assert!(status.success(), "ogr2ogr {args:?}");
 }
 
 async fn versions(store: &TestStore) -> i64 {
@@ -148,8 +140,11 @@ async fn districts_reimported_in_other_crss_and_as_shapefile_become_new_versions
     let src = concat!(env!("CARGO_MANIFEST_DIR"), "/data/almaty_districts.geojson");
     let utm = dir.join("districts-32643.geojson");
     let shp = dir.join("districts.shp");
-    ogr2ogr(&["-f", "GeoJSON", "-t_srs", "EPSG:32643", utm.to_str().unwrap(), src]);
-    ogr2ogr(&["-f", "ESRI Shapefile", "-t_srs", "EPSG:3857", "-lco", "ENCODING=UTF-8", shp.to_str().unwrap(), src]);
+    gdal("ogr2ogr", &["-f", "GeoJSON", "-t_srs", "EPSG:32643", utm.to_str().unwrap(), src]);
+    gdal(
+        "ogr2ogr",
+        &["-f", "ESRI Shapefile", "-t_srs", "EPSG:3857", "-lco", "ENCODING=UTF-8", shp.to_str().unwrap(), src],
+    );
     for (n, file) in [utm, shp].iter().enumerate() {
         let out = qala_cli(&store, &["areas", "import", file.to_str().unwrap(), "--kind", "district"]).await;
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -14,6 +14,7 @@ mod support;
 
 mod area_files;
 mod area_import_cli;
+mod area_import_http;
 mod areas_api;
 mod areas_differential;
 mod bad_input;
@@ -25,6 +26,7 @@ mod harness;
 mod index_differential;
 mod lifecycle;
 mod map_api;
+mod moderation;
 mod ogc_api;
 mod pins_api;
 mod privacy;

@@ -390,6 +390,7 @@ async fn config_has_the_city_and_the_basemap(kind: StoreKind) {
     assert_eq!(status, 200);
     assert_eq!(config["basemap_style"], Value::Null);
     assert_eq!(config["geocoder_url"], Value::Null);
+    assert_eq!(config["moderation"], "post", "reports are public at once unless the deployment moderates first");
     assert_eq!(config["categories"], serde_json::json!(CATEGORIES));
     assert_eq!(config["statuses"], serde_json::json!(STATUSES));
     assert_eq!(config["city"]["type"], "MultiPolygon");

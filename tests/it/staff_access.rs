@@ -1,12 +1,16 @@
 //! Staff accounts and who may do what: `qala staff` issues, lists and revokes; tokens work as Bearer and
 //! sign the web map in with a cookie (CSRF-checked); every state-changing staff route answers each kind of
-//! caller as the role matrix says, and a refused request writes nothing.
+//! caller as the role matrix says (pin updates, contact and audit reads, area uploads and activations), and a
+//! refused request writes nothing.
 
 use chrono::{Duration, Utc};
 use reqwest::header::HeaderValue;
 use serde_json::{Value, json};
 
-use crate::support::staff::{add_staff, bearer, etag, get_with, new_pin, post_update};
+use crate::support::staff::{
+    activate_area, add_staff, bearer, etag, get_with, new_pin, outline_geojson, post_moderation, post_update,
+    upload_areas,
+};
 use crate::support::{Server, StoreKind, TestStore, qala_cli};
 
 async fn staff_cli_issues_lists_and_revokes(kind: StoreKind) {
@@ -175,6 +179,23 @@ async fn every_staff_route_answers_the_role_matrix(kind: StoreKind) {
             }
         }
     }
+    // Moderation: moderators and admins.
+    for (i, (who, token)) in callers.iter().enumerate() {
+        let id = new_pin(&server, "A report to moderate").await;
+        let (before, audit_before) = (
+            store.scalar("SELECT count(*) FROM pin_updates").await,
+            store.scalar("SELECT count(*) FROM audit_log").await,
+        );
+        let mut h = bearer(token.as_deref());
+        h.insert("if-match", HeaderValue::from_str(&etag(&server, id).await).unwrap());
+        let (status, problem) = post_moderation(&server, id, h, &json!({"action": "hide", "reason": "abuse"})).await;
+        assert_eq!(status, [401, 401, 401, 401, 201, 403, 201][i], "moderation by {who}: {problem}");
+        if status != 201 {
+            assert_eq!(store.scalar("SELECT count(*) FROM pin_updates").await, before, "moderation by {who} wrote");
+            assert_eq!(store.scalar("SELECT count(*) FROM audit_log").await, audit_before);
+            assert_eq!(server.get(&format!("/api/v1/pins/{id}")).await.status(), 200, "still public");
+        }
+    }
     // Reads that only some staff may make.
     let id = new_pin(&server, "A report with a contact").await;
     for (path, staff_answers) in
@@ -184,6 +205,38 @@ async fn every_staff_route_answers_the_role_matrix(kind: StoreKind) {
             let (status, _) = get_with(&server, &path, bearer(token.as_deref())).await;
             let expected = if i < 4 { 401 } else { staff_answers[i - 4] };
             assert_eq!(status, expected, "{path} by {who}");
+        }
+    }
+    // Areas over HTTP: an upload, then making a version current.
+    let versions = "SELECT count(*) FROM area_versions";
+    let mut uploaded = None;
+    for (i, (who, token)) in callers.iter().enumerate() {
+        let (before, audit_before) =
+            (store.scalar(versions).await, store.scalar("SELECT count(*) FROM audit_log").await);
+        let parts = [("kind", "historic_centre"), ("label", "Draft by the matrix")];
+        let (status, body) =
+            upload_areas(&server, token.as_deref(), "draft.geojson", outline_geojson("Matrix draft"), &parts).await;
+        let expected = [401, 401, 401, 401, 403, 201, 201][i];
+        assert_eq!(status, expected, "area upload by {who}: {body}");
+        if status == 201 {
+            uploaded = body["features"][0]["id"].as_i64();
+            assert_eq!(store.scalar(versions).await, before + 1);
+        } else {
+            assert_eq!(store.scalar(versions).await, before, "a refused upload by {who} wrote a version");
+            assert_eq!(store.scalar("SELECT count(*) FROM audit_log").await, audit_before);
+        }
+    }
+    let area = uploaded.expect("an upload was accepted");
+    let current = "SELECT id FROM area_versions WHERE current AND kind = 'historic_centre'";
+    for (i, (who, token)) in callers.iter().enumerate() {
+        let (before, audit_before) =
+            (store.scalar(current).await, store.scalar("SELECT count(*) FROM audit_log").await);
+        let (status, body) = activate_area(&server, token.as_deref(), area).await;
+        let expected = [401, 401, 401, 401, 403, 200, 200][i];
+        assert_eq!(status, expected, "activation by {who}: {body}");
+        if status != 200 {
+            assert_eq!(store.scalar(current).await, before, "a refused activation by {who} changed something");
+            assert_eq!(store.scalar("SELECT count(*) FROM audit_log").await, audit_before);
         }
     }
 }

@@ -69,6 +69,7 @@ async fn the_web_map_passes_its_browser_tests() {
             web_dir: Some(site.path().to_owned()),
             basemap_style: Some("/basemap-test/style.json".into()),
             geocoder_url: Some(nominatim.base.clone()),
+            ..Default::default()
         },
     )
     .await;

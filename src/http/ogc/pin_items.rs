@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::representation::{Format, anchor, format_of, html_response, properties_table, text_response, with_crs};
 use super::vocabulary::{ROOT, media, rel};
-use crate::domain::{FieldError, Pin, PinId};
+use crate::domain::{FieldError, Pin, PinId, Visibility};
 use crate::http::ApiError;
 use crate::http::collection::FeatureCollection;
 use crate::http::extract::{QueryPairs, base_url};
@@ -90,7 +90,8 @@ pub async fn items(state: &AppState, headers: &HeaderMap, pairs: QueryPairs) -> 
     }
 }
 
-/// `GET /ogc/collections/pins/items/{featureId}`.
+/// `GET /ogc/collections/pins/items/{featureId}`: a public pin; the open-data API shows no other, to
+/// anyone.
 pub async fn item(
     state: &AppState,
     headers: &HeaderMap,
@@ -101,7 +102,7 @@ pub async fn item(
     let format = format_of(&params, headers)?;
     let not_found = || ApiError::NotFound(format!("the collection pins has no feature {raw_id:?}"));
     let id: PinId = raw_id.parse().map_err(|_| not_found())?;
-    let pin = state.store.pin(id).await?.ok_or_else(not_found)?;
+    let pin = state.store.pin(id).await?.filter(|p| p.visibility == Visibility::Public).ok_or_else(not_found)?;
     let base = base_url(headers);
     let href = format!("{base}{ROOT}/collections/pins/items/{id}");
     let mut feature = pin_feature(&pin);

@@ -23,6 +23,7 @@ mod crs;
 mod geojson_file;
 mod gpkg_file;
 mod shapefile_file;
+mod zipped;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,6 +35,7 @@ use geo::{Coord, Intersections, Line, LineIntersection, LineString, MultiPolygon
 
 pub use crs::is_wgs84_lon_lat;
 pub(crate) use geojson_file::polygons as geojson_polygons;
+pub use zipped::MAX_UNZIPPED_BYTES;
 
 /// Where the areas of an Almaty file may lie once in EPSG:4326 (`[west, south, east, north]`): the city and
 /// a wide margin. A projected file read as degrees (or with the wrong CRS) lands far outside.
@@ -123,13 +125,18 @@ pub fn read_area_file(
         }
         "shp" => shapefile_file::read(path)?,
         "gpkg" => return Err(unsupported("a GeoPackage is read with read_any_area_file (it needs the async runtime)")),
-        _ => return Err(unsupported("not an area file: give a GeoJSON (.geojson, .json), .shp or .gpkg file")),
+        _ => {
+            return Err(unsupported(
+                "not an area file: give a GeoJSON (.geojson, .json), .shp, zipped Shapefile (.zip) or .gpkg file",
+            ));
+        }
     };
     finish(raw, options, progress)
 }
 
-/// Reads any supported file: GeoJSON and Shapefile as [`read_area_file`] does, and GeoPackage (`.gpkg`, one
-/// feature table), which is read through SQLite and so needs the async runtime.
+/// Reads any supported file: GeoJSON and Shapefile as [`read_area_file`] does, a zipped Shapefile (`.zip`,
+/// unpacked into a temporary directory, see `zipped`), and GeoPackage (`.gpkg`, one feature table), which is
+/// read through SQLite and so needs the async runtime.
 ///
 /// # Errors
 /// The first problem, naming the file or the feature; see [`ImportError`].
@@ -138,8 +145,11 @@ pub async fn read_any_area_file(
     options: &ImportOptions,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<ImportedFile, ImportError> {
-    let is_gpkg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
-    if !is_gpkg {
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if extension == "zip" {
+        return read_zipped_shapefile(path, options, progress);
+    }
+    if extension != "gpkg" {
         return read_area_file(path, options, progress);
     }
     if !path.is_file() {
@@ -147,6 +157,24 @@ pub async fn read_any_area_file(
     }
     let raw = gpkg_file::read(path).await?;
     finish(raw, options, progress)
+}
+
+fn read_zipped_shapefile(
+    path: &Path,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportedFile, ImportError> {
+    let unreadable = |reason: String| ImportError::Unreadable { path: path.display().to_string(), reason };
+    let dir = tempfile::tempdir().map_err(|e| unreadable(format!("no temporary directory to unpack into: {e}")))?;
+    let shp = zipped::unzip_shapefile(path, dir.path())?;
+    // A reader's complaint names the unpacked part; the planner knows the archive.
+    read_area_file(&shp, options, progress).map_err(|e| match e {
+        ImportError::Unreadable { reason, .. } => unreadable(reason),
+        ImportError::Unsupported { reason, .. } => {
+            ImportError::Unsupported { path: path.display().to_string(), reason }
+        }
+        other => other,
+    })
 }
 
 /// Reads GeoJSON text (a FeatureCollection, a Feature or a bare geometry), as [`read_area_file`] does.

@@ -8,9 +8,9 @@ use sqlx::sqlite::SqlitePool;
 use sqlx::{Sqlite, Transaction};
 
 use super::{format_time, now, parse_time};
-use crate::domain::{Area, AreaNames, AreaVersion, NewAreaVersion, VersionId};
+use crate::domain::{Area, AreaNames, AreaVersion, NewAreaVersion, NewAuditEntry, VersionId};
 use crate::spatial::gpkg_blob::{gpkg_to_multipolygon, multipolygon_to_gpkg};
-use crate::store::{StoreError, area_kind, stored_area};
+use crate::store::{StoreError, area_kind, stored_area, version_audit};
 
 /// `id, kind, number, label, source_file, created_at, current`, as every version statement returns them.
 type VersionRow = (i64, String, i32, String, String, String, bool);
@@ -30,6 +30,7 @@ fn version(r: VersionRow) -> Result<AreaVersion, StoreError> {
 pub(super) async fn insert_version(
     writer: &SqlitePool,
     new: &NewAreaVersion,
+    audit: &NewAuditEntry,
 ) -> Result<(AreaVersion, Vec<Area>), StoreError> {
     let mut tx = writer.begin().await?;
     let (number, has_current): (i32, bool) =
@@ -63,6 +64,7 @@ pub(super) async fn insert_version(
             .await?;
         areas.push(stored_area(id, &version, area));
     }
+    super::staff::insert_audit(&mut tx, &version_audit(audit, &version, Some(areas.len()))).await?;
     tx.commit().await?;
     Ok((version, areas))
 }
@@ -72,15 +74,21 @@ async fn clear_current(tx: &mut Transaction<'_, Sqlite>, kind: &str) -> Result<(
     Ok(())
 }
 
-pub(super) async fn activate(writer: &SqlitePool, id: VersionId) -> Result<Option<AreaVersion>, StoreError> {
+pub(super) async fn activate(
+    writer: &SqlitePool,
+    id: VersionId,
+    audit: &NewAuditEntry,
+) -> Result<Option<AreaVersion>, StoreError> {
     let mut tx = writer.begin().await?;
     let kind: Option<String> =
         sqlx::query_scalar(include_str!("sql/version_kind.sql")).bind(id).fetch_optional(&mut *tx).await?;
     let Some(kind) = kind else { return Ok(None) };
     clear_current(&mut tx, &kind).await?;
     let row: VersionRow = sqlx::query_as(include_str!("sql/activate_version.sql")).bind(id).fetch_one(&mut *tx).await?;
+    let version = version(row)?;
+    super::staff::insert_audit(&mut tx, &version_audit(audit, &version, None)).await?;
     tx.commit().await?;
-    Ok(Some(version(row)?))
+    Ok(Some(version))
 }
 
 pub(super) async fn versions(readers: &SqlitePool) -> Result<Vec<AreaVersion>, StoreError> {

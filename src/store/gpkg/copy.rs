@@ -14,7 +14,7 @@ pub(super) async fn is_empty(readers: &SqlitePool) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar(include_str!("sql/is_empty.sql")).fetch_one(readers).await?)
 }
 
-type Row = (i64, Vec<u8>, String, String, String, String, String, String, Option<i64>, Option<String>);
+type Row = (i64, Vec<u8>, String, String, String, String, String, String, Option<i64>, String, Option<String>);
 
 pub(super) async fn export_pins(
     readers: &SqlitePool,
@@ -27,8 +27,9 @@ pub(super) async fn export_pins(
         .fetch_all(readers)
         .await?;
     rows.into_iter()
-        .map(|(id, geom, cat, st, description, created, updated, precision, original, contact)| {
-            let pin = super::pins::decode((id, geom, cat, st, description, created, updated, precision, original))?;
+        .map(|(id, geom, cat, st, description, created, updated, precision, original, vis, contact)| {
+            let pin =
+                super::pins::decode((id, geom, cat, st, description, created, updated, precision, original, vis))?;
             Ok((pin, contact.map(Contact::new_unchecked)))
         })
         .collect()
@@ -48,6 +49,7 @@ pub(super) async fn import_pins(writer: &SqlitePool, pins: &[(Pin, Option<Contac
             .bind(format_time(pin.updated_at))
             .bind(pin.precision.as_str())
             .bind(pin.duplicate_of)
+            .bind(pin.visibility.as_str())
             .execute(&mut *tx)
             .await?;
         if let Some(c) = contact {

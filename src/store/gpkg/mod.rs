@@ -90,8 +90,12 @@ impl Store for GpkgStore {
         pins::locations(&self.readers).await
     }
 
-    async fn insert_area_version(&self, version: &NewAreaVersion) -> Result<(AreaVersion, Vec<Area>), StoreError> {
-        areas::insert_version(&self.writer, version).await
+    async fn insert_area_version(
+        &self,
+        version: &NewAreaVersion,
+        audit: &NewAuditEntry,
+    ) -> Result<(AreaVersion, Vec<Area>), StoreError> {
+        areas::insert_version(&self.writer, version, audit).await
     }
 
     async fn areas(&self) -> Result<Vec<Area>, StoreError> {
@@ -102,8 +106,12 @@ impl Store for GpkgStore {
         areas::versions(&self.readers).await
     }
 
-    async fn activate_area_version(&self, id: VersionId) -> Result<Option<AreaVersion>, StoreError> {
-        areas::activate(&self.writer, id).await
+    async fn activate_area_version(
+        &self,
+        id: VersionId,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<AreaVersion>, StoreError> {
+        areas::activate(&self.writer, id, audit).await
     }
 
     async fn areas_revision(&self) -> Result<String, StoreError> {

@@ -6,14 +6,15 @@ use sqlx::sqlite::SqlitePool;
 use super::{format_time, parse_time};
 use crate::domain::{Pin, PinId, PinLocation, PinRecord};
 use crate::spatial::gpkg_blob::{gpkg_to_point, point_to_gpkg};
-use crate::store::{StoreError, category, in_id_order, precision, status};
+use crate::store::{StoreError, category, in_id_order, precision, status, visibility};
 
-/// `fid, geom, category, status, description, created_at, updated_at, location_precision, duplicate_of`.
-pub(super) type PinRow = (i64, Vec<u8>, String, String, String, String, String, String, Option<i64>);
+/// `fid, geom, category, status, description, created_at, updated_at, location_precision, duplicate_of,
+/// visibility`.
+pub(super) type PinRow = (i64, Vec<u8>, String, String, String, String, String, String, Option<i64>, String);
 
 /// A `pins` row as a checked domain pin.
 pub(super) fn decode(
-    (id, geom, cat, st, description, created, updated, prec, duplicate_of): PinRow,
+    (id, geom, cat, st, description, created, updated, prec, duplicate_of, vis): PinRow,
 ) -> Result<Pin, StoreError> {
     let (lon, lat) = point(id, &geom)?;
     Ok(Pin {
@@ -27,6 +28,7 @@ pub(super) fn decode(
         created_at: parse_time(&created)?,
         updated_at: parse_time(&updated)?,
         duplicate_of,
+        visibility: visibility(&vis)?,
     })
 }
 
@@ -35,8 +37,8 @@ fn point(id: PinId, geom: &[u8]) -> Result<(f64, f64), StoreError> {
     gpkg_to_point(geom).map_err(|e| StoreError::Corrupt(format!("pin {id}: {e}")))
 }
 
-/// `fid, geom, category, status, created_at, location_precision`.
-type LocationRow = (i64, Vec<u8>, String, String, String, String);
+/// `fid, geom, category, status, created_at, location_precision, visibility`.
+type LocationRow = (i64, Vec<u8>, String, String, String, String, String);
 
 /// Inserts many pins in one transaction (one WAL sync for all of them) and returns them once committed.
 pub(super) async fn insert_many(writer: &SqlitePool, records: &[PinRecord]) -> Result<Vec<Pin>, StoreError> {
@@ -53,6 +55,7 @@ pub(super) async fn insert_many(writer: &SqlitePool, records: &[PinRecord]) -> R
             .bind(&created)
             .bind(&created)
             .bind(r.pin.precision.as_str())
+            .bind(r.pin.visibility.as_str())
             .fetch_one(&mut *tx)
             .await?;
         if let Some(contact) = &r.pin.contact {
@@ -82,7 +85,7 @@ pub(super) async fn by_ids(readers: &SqlitePool, ids: &[PinId]) -> Result<Vec<Pi
 pub(super) async fn locations(readers: &SqlitePool) -> Result<Vec<PinLocation>, StoreError> {
     let rows: Vec<LocationRow> = sqlx::query_as(include_str!("sql/pin_locations.sql")).fetch_all(readers).await?;
     rows.into_iter()
-        .map(|(id, geom, cat, st, created, prec)| {
+        .map(|(id, geom, cat, st, created, prec, vis)| {
             let (lon, lat) = point(id, &geom)?;
             Ok(PinLocation {
                 id,
@@ -92,6 +95,7 @@ pub(super) async fn locations(readers: &SqlitePool) -> Result<Vec<PinLocation>, 
                 category: category(&cat)?,
                 status: status(&st)?,
                 created_at: parse_time(&created)?,
+                visibility: visibility(&vis)?,
             })
         })
         .collect()

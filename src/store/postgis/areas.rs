@@ -7,13 +7,14 @@
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::rows::{AreaRow, VersionRow};
-use crate::domain::{Area, AreaVersion, NewAreaVersion, VersionId};
+use crate::domain::{Area, AreaVersion, NewAreaVersion, NewAuditEntry, VersionId};
 use crate::spatial::wkb_codec::multipolygon_to_wkb;
-use crate::store::{StoreError, stored_area};
+use crate::store::{StoreError, stored_area, version_audit};
 
 pub(super) async fn insert_version(
     pool: &PgPool,
     new: &NewAreaVersion,
+    audit: &NewAuditEntry,
 ) -> Result<(AreaVersion, Vec<Area>), StoreError> {
     let mut tx = pool.begin().await?;
     sqlx::query(include_str!("sql/lock_area_versions.sql")).execute(&mut *tx).await?;
@@ -47,11 +48,16 @@ pub(super) async fn insert_version(
             .await?;
         areas.push(stored_area(id, &version, area));
     }
+    super::staff::insert_audit(&mut tx, &version_audit(audit, &version, Some(areas.len()))).await?;
     tx.commit().await?;
     Ok((version, areas))
 }
 
-pub(super) async fn activate(pool: &PgPool, id: VersionId) -> Result<Option<AreaVersion>, StoreError> {
+pub(super) async fn activate(
+    pool: &PgPool,
+    id: VersionId,
+    audit: &NewAuditEntry,
+) -> Result<Option<AreaVersion>, StoreError> {
     let mut tx = pool.begin().await?;
     sqlx::query(include_str!("sql/lock_area_versions.sql")).execute(&mut *tx).await?;
     let kind: Option<String> =
@@ -59,8 +65,10 @@ pub(super) async fn activate(pool: &PgPool, id: VersionId) -> Result<Option<Area
     let Some(kind) = kind else { return Ok(None) };
     clear_current(&mut tx, &kind).await?;
     let row: VersionRow = sqlx::query_as(include_str!("sql/activate_version.sql")).bind(id).fetch_one(&mut *tx).await?;
+    let version = AreaVersion::try_from(row)?;
+    super::staff::insert_audit(&mut tx, &version_audit(audit, &version, None)).await?;
     tx.commit().await?;
-    Ok(Some(row.try_into()?))
+    Ok(Some(version))
 }
 
 async fn clear_current(tx: &mut Transaction<'_, Postgres>, kind: &str) -> Result<(), StoreError> {

@@ -39,6 +39,7 @@ pub(super) async fn write_rows(
     let (mut created, mut updated): (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>) =
         (Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut precisions, mut originals) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut visibilities = Vec::with_capacity(n);
     let (mut contact_ids, mut contacts) = (Vec::new(), Vec::new());
     for (pin, contact) in pins {
         ids.push(pin.id);
@@ -51,6 +52,7 @@ pub(super) async fn write_rows(
         updated.push(pin.updated_at);
         precisions.push(pin.precision.as_str());
         originals.push(pin.duplicate_of);
+        visibilities.push(pin.visibility.as_str());
         if let Some(c) = contact {
             contact_ids.push(pin.id);
             contacts.push(c.expose());
@@ -67,6 +69,7 @@ pub(super) async fn write_rows(
         .bind(&updated)
         .bind(&precisions)
         .bind(&originals)
+        .bind(&visibilities)
         .execute(&mut **tx)
         .await?;
     if !contact_ids.is_empty() {

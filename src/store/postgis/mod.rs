@@ -86,6 +86,7 @@ impl Store for PostgisStore {
             .bind(pin.category.as_str())
             .bind(&pin.description)
             .bind(pin.precision.as_str())
+            .bind(pin.visibility.as_str())
             .fetch_one(&mut *tx)
             .await?;
         if let Some(contact) = &pin.contact {
@@ -126,8 +127,12 @@ impl Store for PostgisStore {
         Ok(out)
     }
 
-    async fn insert_area_version(&self, version: &NewAreaVersion) -> Result<(AreaVersion, Vec<Area>), StoreError> {
-        areas::insert_version(&self.pool, version).await
+    async fn insert_area_version(
+        &self,
+        version: &NewAreaVersion,
+        audit: &NewAuditEntry,
+    ) -> Result<(AreaVersion, Vec<Area>), StoreError> {
+        areas::insert_version(&self.pool, version, audit).await
     }
 
     async fn areas(&self) -> Result<Vec<Area>, StoreError> {
@@ -138,8 +143,12 @@ impl Store for PostgisStore {
         areas::versions(&self.pool).await
     }
 
-    async fn activate_area_version(&self, id: VersionId) -> Result<Option<AreaVersion>, StoreError> {
-        areas::activate(&self.pool, id).await
+    async fn activate_area_version(
+        &self,
+        id: VersionId,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<AreaVersion>, StoreError> {
+        areas::activate(&self.pool, id, audit).await
     }
 
     async fn areas_revision(&self) -> Result<String, StoreError> {

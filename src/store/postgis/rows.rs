@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{Area, AreaNames, AreaVersion, Pin, PinLocation};
 use crate::spatial::wkb_codec::multipolygon_from_wkb;
-use crate::store::{StoreError, area_kind, category, precision, status};
+use crate::store::{StoreError, area_kind, category, precision, status, visibility};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct PinRow {
@@ -22,6 +22,7 @@ pub(crate) struct PinRow {
     pub updated_at: DateTime<Utc>,
     pub location_precision: String,
     pub duplicate_of: Option<i64>,
+    pub visibility: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -33,6 +34,7 @@ pub(super) struct LocationRow {
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub location_precision: String,
+    pub visibility: String,
 }
 
 impl TryFrom<PinRow> for Pin {
@@ -49,6 +51,7 @@ impl TryFrom<PinRow> for Pin {
             created_at: r.created_at,
             updated_at: r.updated_at,
             duplicate_of: r.duplicate_of,
+            visibility: visibility(&r.visibility)?,
         })
     }
 }
@@ -64,6 +67,7 @@ impl TryFrom<LocationRow> for PinLocation {
             category: category(&r.category)?,
             status: status(&r.status)?,
             created_at: r.created_at,
+            visibility: visibility(&r.visibility)?,
         })
     }
 }

@@ -28,6 +28,8 @@ pub(super) async fn update_pin(
         .bind(u.status.map(|(_, to)| to.as_str()))
         .bind(u.duplicate_of)
         .bind(u.at)
+        .bind(u.visibility.map(|(_, to)| to.as_str()))
+        .bind(&u.description)
         .fetch_optional(&mut *tx)
         .await?;
     let Some(row) = row else {

@@ -24,14 +24,15 @@ use super::api::Api;
 use super::logs;
 use super::store::{StoreKind, TestStore};
 
-/// What a deployment may set for the web map (`qala serve --web-dir`, `--basemap-style`,
-/// `--geocoder-url`); unset is the
-/// binary's default.
+/// What a deployment may set (`qala serve --web-dir`, `--basemap-style`, `--geocoder-url`,
+/// `--moderation`); unset is the binary's default.
 #[derive(Debug, Clone, Default)]
 pub struct ServeOptions {
     pub web_dir: Option<PathBuf>,
     pub basemap_style: Option<String>,
     pub geocoder_url: Option<String>,
+    /// `pre` or `post`.
+    pub moderation: Option<&'static str>,
 }
 
 /// qala serving on 127.0.0.1 on a free port, in this process. Dropping it shuts it down.
@@ -82,6 +83,9 @@ impl Server {
         }
         if let Some(url) = options.geocoder_url {
             argv.push(format!("--geocoder-url={url}"));
+        }
+        if let Some(mode) = options.moderation {
+            argv.push(format!("--moderation={mode}"));
         }
         let log_path = dir.join(format!("{}.log", store.name));
         let mut server = Server { api: Api::new(String::new()), argv, log_path, running: None };

@@ -1,1 +1,1 @@
-SELECT fid, geom, category, status, created_at, location_precision FROM pins
+SELECT fid, geom, category, status, created_at, location_precision, visibility FROM pins
