@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use crate::domain::{Limit, Pin, PinFilter, PinId};
+use crate::domain::{Limit, Pin, PinFilter, PinId, Visibility};
 use crate::filter::{Envelope, PinFields, PinPredicate, Tri};
 use crate::index::{IndexedPin, PageFrom, PinIndex, PinQuery};
 use crate::params::{Params, QueryError, cql2_filter};
@@ -83,7 +83,7 @@ impl Selection {
                 index.page_of(&self.query(&test), from, limit)
             };
             return Ok(SelectedPage {
-                pins: store.pins(&page.ids).await?,
+                pins: store.pins_of(&page.ids, Visibility::Public).await?,
                 more: page.more,
                 matched: Some(page.matched),
             });
@@ -98,7 +98,7 @@ impl Selection {
                 let test = |p: &IndexedPin| self.index_test(p);
                 index.page_of(&self.query(&test), cursor, chunk)
             };
-            let mut pins = store.pins(&candidates.ids).await?;
+            let mut pins = store.pins_of(&candidates.ids, Visibility::Public).await?;
             if backwards {
                 pins.reverse();
             }

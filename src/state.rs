@@ -23,6 +23,8 @@ pub struct AppState {
     pub withheld: Withheld,
     /// Whether a new report is public at once or waits for a moderator.
     pub moderation: ModerationMode,
+    /// Stripes of locks that order the changes of one pin between the store and the indexes.
+    pub pin_locks: Arc<[tokio::sync::Mutex<()>]>,
     /// Every area polygon of every version (districts, historic-centre drafts).
     pub areas: AreaIndex,
     /// Where pins may be placed (Almaty's boundary).
@@ -32,6 +34,9 @@ pub struct AppState {
     /// What the web map needs from the deployment: its built files and its basemap.
     pub web: Arc<WebConfig>,
 }
+
+/// Stripes of [`AppState::pin_locks`]: enough that 16 or 64 planners at once rarely share one.
+const PIN_LOCK_STRIPES: usize = 256;
 
 /// The pins the public may not see, one index per visibility, so that no public query can reach them (the
 /// public index does not hold them) while staff list them with every filter a listing has.
@@ -66,6 +71,7 @@ impl AppState {
             pins: PinIndex::default(),
             withheld: Withheld::default(),
             moderation: ModerationMode::default(),
+            pin_locks: (0..PIN_LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
             areas: AreaIndex::default(),
             service_area: Arc::new(service_area),
             features,
@@ -100,16 +106,23 @@ impl AppState {
         self.pins_of(pin.visibility).insert(pin);
     }
 
-    /// Moves a pin from what it was (`old`, as indexed) to what the store committed (`new`), across indexes
-    /// when its visibility changed, and forgets its rendered feature.
-    pub fn reindex(&self, old: &PinLocation, new: &PinLocation) {
-        if old.visibility == new.visibility {
-            self.pins_of(new.visibility).replace(old, new);
-        } else {
-            self.pins_of(old.visibility).remove(old);
-            self.pins_of(new.visibility).insert(new);
+    /// Puts the pin as the store committed it (`new`) in its visibility's index, and takes it out of the
+    /// others, by id (so whatever an index held for it before does not matter), then forgets its rendered
+    /// feature. Callers hold the pin's [`AppState::lock_pin`] from their commit to here, so that two changes
+    /// of one pin reach the indexes in the order the store applied them.
+    pub fn reindex(&self, new: &PinLocation) {
+        for v in Visibility::ALL.into_iter().filter(|&v| v != new.visibility) {
+            self.pins_of(v).remove(new);
         }
+        self.pins_of(new.visibility).replace(new);
         self.features.invalidate(new.id);
+    }
+
+    /// The lock for changes of pin `id` (one of a fixed set of stripes): held from the store's commit of a
+    /// change until the indexes have it.
+    pub async fn lock_pin(&self, id: PinId) -> tokio::sync::MutexGuard<'_, ()> {
+        let stripe = usize::try_from(id.unsigned_abs()).unwrap_or(0) % self.pin_locks.len();
+        self.pin_locks[stripe].lock().await
     }
 
     /// The same state with the web map's settings.
@@ -118,11 +131,12 @@ impl AppState {
     }
 
     /// The rendered features of `ids`, in that order, from the feature cache where it has them and from the
-    /// store for the rest (which then join the cache). A pin the store no longer holds is left out.
+    /// store for the rest (which then join the cache). A pin the store no longer holds, or no longer holds
+    /// with `visibility` (a moderation committed while the page was being picked), is left out.
     ///
     /// # Errors
     /// A store failure.
-    pub async fn rendered_pins(&self, ids: &[PinId]) -> Result<Vec<Rendered>, StoreError> {
+    pub async fn rendered_pins(&self, ids: &[PinId], visibility: Visibility) -> Result<Vec<Rendered>, StoreError> {
         let cached = self.features.get_many(ids);
         let missing: Vec<PinId> = ids.iter().zip(&cached).filter(|(_, c)| c.is_none()).map(|(&id, _)| id).collect();
         if missing.is_empty() {
@@ -130,7 +144,7 @@ impl AppState {
         }
         let started = self.features.generation();
         let fetched: HashMap<PinId, Rendered> =
-            self.features.fill(started, &self.store.pins(&missing).await?).into_iter().collect();
+            self.features.fill(started, &self.store.pins_of(&missing, visibility).await?).into_iter().collect();
         Ok(ids.iter().zip(cached).filter_map(|(id, c)| c.or_else(|| fetched.get(id).cloned())).collect())
     }
 

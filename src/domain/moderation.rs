@@ -188,10 +188,9 @@ pub fn parse_moderation(body: &Value) -> Result<ModerationRequest, Vec<FieldErro
         }
     };
     match (action, &description) {
-        (Some(ModerationAction::Redact), None) if !obj.contains_key("description") => errors.push(FieldError::pointer(
-            "/description",
-            "is required with redact: the public text that replaces the report's",
-        )),
+        (Some(ModerationAction::Redact), None) if obj.get("description").is_none_or(Value::is_null) => errors.push(
+            FieldError::pointer("/description", "is required with redact: the public text that replaces the report's"),
+        ),
         (Some(a), Some(_)) if a != ModerationAction::Redact => {
             errors.push(FieldError::pointer("/description", "is only taken with redact"));
         }
@@ -260,6 +259,8 @@ mod tests {
         assert_eq!(pointers(json!({})).len(), 2);
         assert!(pointers(json!({"action": "delete", "reason": "x"}))[0].contains("not a moderation action"));
         assert!(pointers(json!({"action": "redact", "reason": "x"}))[0].contains("required with redact"));
+        let null = json!({"action": "redact", "reason": "x", "description": null});
+        assert!(pointers(null)[0].contains("required with redact"), "a null description redacts nothing");
         assert!(pointers(json!({"action": "hide", "reason": "x", "description": "y"}))[0].contains("only taken"));
         assert!(pointers(json!({"action": "hide", "reason": "x".repeat(501)}))[0].contains("1 to 500"));
         assert!(pointers(json!({"action": "hide", "reason": "x", "extra": 1}))[0].contains("/extra"));

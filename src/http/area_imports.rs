@@ -3,8 +3,9 @@
 //! `qala areas import|activate` (`cli/areas.rs`), through the same core: the file reader
 //! ([`read_any_area_file`]), [`new_version`] and one store transaction that also writes the audit entry.
 //!
-//! An upload goes: staff credential (401, before a byte of the body is read; so is a declared length over the
-//! limit, 413) → role (403) → multipart parts,
+//! An upload goes: staff credential (401) and role (403), before a byte of the body is read → a declared
+//! length over the limit (413) → multipart parts (a refused upload's remaining body is read and dropped, so
+//! the client gets the answer),
 //! the file streamed to a private temporary directory and counted (413 beyond [`MAX_UPLOAD_BYTES`]) → parts
 //! checked (422 naming the part) → the file read and validated off the async threads (422 with the reader's
 //! line, nothing written) → the version stored, never current → the area index reloaded → 201 with the
@@ -65,6 +66,7 @@ async fn import(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
+    Staff(staff.clone()).require(Power::ManageAreas, "import areas")?;
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_UPLOAD_BYTES + FRAMING_BYTES) {
         return Err(ApiError::PayloadTooLarge(MAX_UPLOAD_BYTES));
@@ -74,11 +76,7 @@ async fn import(
         got: e.body_text(),
     })?;
     let dir = tempfile::tempdir().map_err(|e| ApiError::Internal(e.to_string()))?;
-    let parts = match Staff(staff.clone()).require(Power::ManageAreas, "import areas") {
-        Ok(()) => read_parts(&mut multipart, dir.path()).await,
-        Err(e) => Err(e),
-    };
-    let upload = match parts {
+    let upload = match read_parts(&mut multipart, dir.path()).await {
         Ok(upload) => upload,
         Err(e) => {
             drain(&mut multipart).await;
@@ -96,7 +94,7 @@ async fn import(
     .map_err(|e| ApiError::Internal(format!("the area reader stopped: {e}")))?;
     let file = read.map_err(|e| {
         // The reader names its own path; the planner knows the file by the name they uploaded.
-        let reason = e.to_string().replace(&path.display().to_string(), &file_name);
+        let reason = without_temp_paths(&e.to_string().replace(&path.display().to_string(), &file_name));
         ApiError::Validation(vec![FieldError::parameter("file", format!("{reason}; nothing was imported"))])
     })?;
 
@@ -306,6 +304,25 @@ fn check(upload: Upload) -> Result<(AreaKind, String, ImportOptions, (PathBuf, S
     }
 }
 
+/// `message` with every path under the temporary directory cut to its file name: where the server unpacks
+/// an upload is nobody's business, the part's name is the planner's.
+fn without_temp_paths(message: &str) -> String {
+    let root = std::env::temp_dir().display().to_string();
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(&root) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ':' | ';' | ',' | ')'))
+            .unwrap_or(tail.len());
+        out.push_str(tail[..end].rsplit('/').next().unwrap_or_default());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn part_error(part: &str, detail: &str) -> ApiError {
     ApiError::Validation(vec![FieldError::parameter(part, detail)])
 }
@@ -314,6 +331,19 @@ fn multipart_error(e: MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::PayloadTooLarge(MAX_UPLOAD_BYTES)
     } else {
-        ApiError::MalformedJson(format!("the multipart body is malformed: {}", e.body_text()))
+        ApiError::MalformedMultipart(e.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_paths_are_cut_to_their_file_name() {
+        let tmp = std::env::temp_dir().display().to_string();
+        let message = format!("cannot read {tmp}/.tmpAbC/export/centre.dbf: no such file; see \"{tmp}/.tmpX/a.prj\"");
+        assert_eq!(without_temp_paths(&message), "cannot read centre.dbf: no such file; see \"a.prj\"");
+        assert_eq!(without_temp_paths("feature 2 of 2 (\"Bow tie\")"), "feature 2 of 2 (\"Bow tie\")");
     }
 }

@@ -8,8 +8,9 @@
 //!
 //! CSRF: a cookie rides along on requests that other sites make the browser send. The cookie is
 //! `SameSite=Strict`, and on top of that a state-changing request authenticated by cookie must carry an
-//! `Origin` equal to the address it was sent to, and (routes that take a body) a JSON body, which a plain
-//! HTML form cannot send. Bearer requests need neither: a browser never adds that header on its own.
+//! `Origin` equal to the address it was sent to (and most routes take only a JSON body, which a plain HTML
+//! form cannot send; the area upload is multipart and activation has no body, so for them the `Origin`
+//! check and the cookie's `SameSite=Strict` are the defence). Bearer requests need neither: a browser never adds that header on its own.
 
 use axum::extract::FromRequestParts;
 use axum::http::{HeaderMap, Method, header, request::Parts};

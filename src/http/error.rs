@@ -20,6 +20,9 @@ pub enum ApiError {
     /// The body is not JSON at all (400).
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
+    /// A multipart body (an area upload) that cannot be read as one.
+    #[error("malformed multipart body: {0}")]
+    MalformedMultipart(String),
     /// The body is JSON but not a valid report (422), each field named by pointer.
     #[error("invalid body")]
     Validation(Vec<FieldError>),
@@ -106,6 +109,12 @@ impl ApiError {
                     FieldError::summaries(errors),
                 )
             },
+            ApiError::MalformedMultipart(msg) => p(
+                StatusCode::BAD_REQUEST,
+                "malformed-multipart",
+                "The body is not valid multipart/form-data",
+                msg.clone(),
+            ),
             ApiError::MalformedJson(msg) => {
                 p(StatusCode::BAD_REQUEST, "malformed-json", "The body is not valid JSON", msg.clone())
             }

@@ -39,7 +39,7 @@ pub async fn listing(
         Some(near) => {
             let page = index.near_page(&params.filter, area, near, params.near_cursor, params.limit);
             let ids: Vec<PinId> = page.hits.iter().map(|h| h.0).collect();
-            let pins = state.store.pins(&ids).await?;
+            let pins = state.store.pins_of(&ids, visibility).await?;
             let distances: HashMap<PinId, f64> = page.hits.iter().copied().collect();
             let features: Vec<Rendered> = pins
                 .iter()
@@ -57,7 +57,7 @@ pub async fn listing(
         }
         None => {
             let page = index.page(&params.filter, area, params.cursor, params.limit);
-            let features = state.rendered_pins(&page.ids).await?;
+            let features = state.rendered_pins(&page.ids, visibility).await?;
             let next = page.has_more.then(|| page.ids.last().map(PinId::to_string)).flatten();
             (features, next, params.cursor.map(|c| c.0.to_string()))
         }

@@ -16,7 +16,7 @@ use super::ApiError;
 use super::collection::FeatureCollection;
 use super::extract::QueryPairs;
 use super::response::geojson_text_response;
-use crate::domain::PinId;
+use crate::domain::{PinId, Visibility};
 use crate::index::PinQuery;
 use crate::params::routes;
 use crate::state::AppState;
@@ -36,7 +36,7 @@ pub(super) async fn list_map_table(State(state): State<AppState>, pairs: QueryPa
         let page: Vec<PinId> = pins.iter().skip(offset).take(limit).map(|p| p.id).collect();
         (pins.len(), page)
     };
-    let features = state.rendered_pins(&page).await?;
+    let features = state.rendered_pins(&page, Visibility::Public).await?;
     let body = FeatureCollection::with_capacity(features.iter().map(|f| f.len() + 1).sum())
         .member("numberMatched", &json!(matched))
         .member("offset", &json!(offset))

@@ -1,7 +1,7 @@
 //! `POST /api/v1/pins/{id}/moderation`: moderators approve a pending report, hide abuse, unhide, or redact a
 //! description (a phone number, an insult) without hiding the problem itself.
 //!
-//! The same path as a staff update (`updates.rs`): staff credential (401) → role (403) → body (422) →
+//! The same path as a staff update (`updates.rs`): staff credential (401) → a JSON body (400/415) → role (403) → fields (422) →
 //! `If-Match` (428) → pin (404) → ETag (412) → the action table (409) → one commit of the pin, a staff-only
 //! timeline entry (the action and reason as an internal note) and the audit entry → the pin moves between
 //! the public and the withheld indexes → 201. A redaction's original text is kept in the audit entry's

@@ -158,6 +158,7 @@ pub(super) async fn apply(
     audit: &NewAuditEntry,
 ) -> Result<Response, ApiError> {
     let id = current.id;
+    let _ordered = state.lock_pin(id).await;
     let (pin, entry) = match state.store.update_pin(update, audit).await? {
         UpdateOutcome::Applied(applied) => *applied,
         UpdateOutcome::Stale => return Err(ApiError::PreconditionFailed),
@@ -165,11 +166,11 @@ pub(super) async fn apply(
         UpdateOutcome::UnfitOriginal => {
             return Err(ApiError::Validation(vec![FieldError::pointer(
                 "/duplicate_of",
-                "must be another pin that exists and is not itself a duplicate",
+                "must be another public pin that exists and is not itself a duplicate",
             )]));
         }
     };
-    state.reindex(&current.location(), &pin.location());
+    state.reindex(&pin.location());
     tracing::info!(
         pin = id,
         role = update.actor.role_str(),

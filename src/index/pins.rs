@@ -14,13 +14,35 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use rstar::{AABB, RTree};
+use rstar::{AABB, Envelope, RTree, SelectionFunction};
 
 use super::bounded::Smallest;
 use super::entry::{Entry, Tree};
 use super::walk::{self, Search, search_envelope};
 use crate::domain::{Cursor, Limit, PinFilter, PinId, PinLocation};
 use crate::spatial::PreparedArea;
+
+/// Selects the leaf of one pin: the nodes around its point, the leaf with its id.
+struct SameId {
+    point: [f64; 2],
+    id: PinId,
+}
+
+impl SameId {
+    fn of(pin: &PinLocation) -> Self {
+        Self { point: [pin.lon, pin.lat], id: pin.id }
+    }
+}
+
+impl SelectionFunction<Entry> for SameId {
+    fn should_unpack_parent(&self, envelope: &AABB<[f64; 2]>) -> bool {
+        envelope.contains_point(&self.point)
+    }
+
+    fn should_unpack_leaf(&self, leaf: &Entry) -> bool {
+        leaf.id == self.id
+    }
+}
 
 #[derive(Default)]
 pub(super) struct Inner {
@@ -61,16 +83,19 @@ impl PinIndex {
         self.write().tree.insert(Entry::from_location(pin));
     }
 
-    /// Replaces `old` (as it was indexed) with `new`, after the store committed the change.
-    pub fn replace(&self, old: &PinLocation, new: &PinLocation) {
+    /// Replaces the pin `new.id` with `new`, after the store committed the change. The entry is found by its
+    /// id at its point (pins never move), whatever attributes it was indexed with, so a stale `old` cannot
+    /// leave it behind or take another away.
+    pub fn replace(&self, new: &PinLocation) {
         let mut inner = self.write();
-        inner.tree.remove(&Entry::from_location(old));
+        inner.tree.remove_with_selection_function(SameId::of(new));
         inner.tree.insert(Entry::from_location(new));
     }
 
-    /// Removes a pin (as it was indexed), after the store committed the removal.
-    pub fn remove(&self, pin: &PinLocation) {
-        self.write().tree.remove(&Entry::from_location(pin));
+    /// Removes the pin `pin.id` (found by id at its point), after the store committed the change. Whether
+    /// it was there is returned.
+    pub fn remove(&self, pin: &PinLocation) -> bool {
+        self.write().tree.remove_with_selection_function(SameId::of(pin)).is_some()
     }
 
     pub fn len(&self) -> usize {
@@ -163,17 +188,22 @@ mod tests {
     }
 
     #[test]
-    fn replace_moves_and_remove_forgets() {
+    fn replace_and_remove_go_by_id_whatever_was_indexed() {
         let index = PinIndex::default();
-        let (before, after) = (loc(1, 0.0, 0.0), loc(1, 5.0, 5.0));
-        index.insert(&before);
-        index.replace(&before, &after);
-        assert_eq!(index.len(), 1);
-        assert!(index.page(&bbox(-1.0, -1.0, 1.0, 1.0), None, None, Limit::default()).ids.is_empty());
-        assert_eq!(index.page(&bbox(4.0, 4.0, 6.0, 6.0), None, None, Limit::default()).ids, vec![1]);
-        index.remove(&after);
-        assert!(index.is_empty());
-        assert!(index.page(&PinFilter::default(), None, None, Limit::default()).ids.is_empty());
+        let neighbour = loc(2, 0.0, 0.0);
+        index.insert(&loc(1, 0.0, 0.0));
+        index.insert(&neighbour);
+        // The pin as it is now, with an attribute the index did not hold for it.
+        let mut changed = loc(1, 0.0, 0.0);
+        changed.status = crate::domain::Status::Resolved;
+        index.replace(&changed);
+        index.replace(&changed);
+        assert_eq!(index.len(), 2, "replaced, not added");
+        let resolved = PinFilter { statuses: vec![crate::domain::Status::Resolved], ..PinFilter::default() };
+        assert_eq!(index.page(&resolved, None, None, Limit::default()).ids, vec![1]);
+        assert!(index.remove(&loc(1, 0.0, 0.0)), "found by id although indexed as resolved");
+        assert!(!index.remove(&loc(1, 0.0, 0.0)));
+        assert_eq!(index.page(&PinFilter::default(), None, None, Limit::default()).ids, vec![2], "the neighbour stays");
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use error::StoreError;
 
 use crate::domain::{
     Area, AreaVersion, AuditEntry, Contact, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin,
-    NewPinUpdate, Pin, PinId, PinLocation, PinRecord, PinUpdate, Role, StaffMember, VersionId,
+    NewPinUpdate, Pin, PinId, PinLocation, PinRecord, PinUpdate, Role, StaffMember, VersionId, Visibility,
 };
 
 /// What qala needs from a store of record.
@@ -67,6 +67,17 @@ pub trait Store: Send + Sync + 'static {
     /// # Errors
     /// Any store failure.
     async fn pin_locations(&self) -> Result<Vec<PinLocation>, StoreError>;
+
+    /// [`Store::pins`], keeping those of `visibility` only: what a page picked from that visibility's index
+    /// may show, should a moderation have committed in between.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn pins_of(&self, ids: &[PinId], visibility: Visibility) -> Result<Vec<Pin>, StoreError> {
+        let mut pins = self.pins(ids).await?;
+        pins.retain(|p| p.visibility == visibility);
+        Ok(pins)
+    }
 
     /// Writes one imported file as a new version of its kind, with all its areas, in one transaction. The
     /// version becomes current when asked to or when its kind has no current version yet.

@@ -207,6 +207,11 @@ async fn pending_and_hidden_pins_are_absent_from_every_public_surface(kind: Stor
     assert!(changed >= surfaces.len() - 3, "only {changed} of {} surfaces show the approved pin", surfaces.len());
     let (_, list) = server.get_json("/api/v1/pins?limit=10000").await;
     assert!(ids(&list).contains(&pending) && !ids(&list).contains(&hidden));
+
+    // A duplicate's original is shown to the public, so it must be public itself.
+    let onto = |original: i64| json!({"status": "duplicate", "duplicate_of": original});
+    let (status, problem) = crate::support::staff::update(&server, &planner, pending, &onto(hidden)).await;
+    assert_eq!((status, problem["errors"][0]["pointer"].as_str()), (422, Some("/duplicate_of")), "{problem}");
 }
 
 async fn moderation_follows_its_table_with_if_match_and_keeps_the_original_for_admins(kind: StoreKind) {

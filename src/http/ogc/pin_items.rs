@@ -128,7 +128,7 @@ pub async fn item(
 async fn features_in(state: &AppState, pins: &[Pin], crs: Crs) -> Result<Vec<String>, ApiError> {
     if crs == Crs::Crs84 {
         let ids: Vec<PinId> = pins.iter().map(|p| p.id).collect();
-        return Ok(state.rendered_pins(&ids).await?.into_iter().map(|r| r.to_string()).collect());
+        return Ok(state.rendered_pins(&ids, Visibility::Public).await?.into_iter().map(|r| r.to_string()).collect());
     }
     pins.iter()
         .map(|pin| {

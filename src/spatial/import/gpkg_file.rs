@@ -13,9 +13,12 @@ use sqlx::{Column, Connection, Row, SqliteConnection, ValueRef};
 
 use super::{ImportError, RawFeature, RawFile};
 
+/// The most features one area file may hold (Almaty has 8 districts; a detailed draft, a few hundred parts).
+const MAX_FEATURES: usize = 100_000;
+
 pub(super) async fn read(path: &Path) -> Result<RawFile, ImportError> {
     let unreadable = |reason: String| ImportError::Unreadable { path: path.display().to_string(), reason };
-    let options = SqliteConnectOptions::new().filename(path).read_only(true);
+    let options = SqliteConnectOptions::new().filename(path).read_only(true).pragma("trusted_schema", "OFF");
     let mut conn = SqliteConnection::connect_with(&options).await.map_err(|e| unreadable(e.to_string()))?;
     let layers: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c
@@ -46,10 +49,22 @@ pub(super) async fn read(path: &Path) -> Result<RawFile, ImportError> {
     let crs = crs.map(|(org, code)| format!("{}:{code}", org.to_ascii_uppercase()));
     // Identifiers come from the file's own catalog, quoted; no value is ever formatted into SQL.
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let rows: Vec<SqliteRow> = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {}", quote(&table))))
-        .fetch_all(&mut conn)
+    // A file may come from a stranger's upload: the layer must be a plain table (a view could run any query
+    // for as long as it likes), and only so many rows are read.
+    let kind: Option<String> = sqlx::query_scalar("SELECT type FROM sqlite_master WHERE name = ?")
+        .bind(&table)
+        .fetch_optional(&mut conn)
         .await
         .map_err(|e| unreadable(e.to_string()))?;
+    if kind.as_deref() != Some("table") {
+        return Err(unreadable(format!("the feature table {table:?} is not a plain table")));
+    }
+    let limited = format!("SELECT * FROM {} LIMIT {}", quote(&table), MAX_FEATURES + 1);
+    let rows: Vec<SqliteRow> =
+        sqlx::query(sqlx::AssertSqlSafe(limited)).fetch_all(&mut conn).await.map_err(|e| unreadable(e.to_string()))?;
+    if rows.len() > MAX_FEATURES {
+        return Err(unreadable(format!("the feature table has more than {MAX_FEATURES} features")));
+    }
     let features = rows.iter().map(|row| feature(row, &column)).collect();
     conn.close().await.map_err(|e| unreadable(e.to_string()))?;
     Ok(RawFile { crs, features })
