@@ -47,8 +47,9 @@ async fn the_web_map_passes_its_browser_tests() {
     .await;
     assert!(imported.status.success(), "areas import: {}", String::from_utf8_lossy(&imported.stderr));
 
-    // A planner, for the test of the city's answers on a pin's page.
+    // A planner and a moderator, for the tests of the city's side (a pin's page, the staff view's queue).
     let planner = add_staff(&store, "planner", "planner").await;
+    let moderator = add_staff(&store, "moderator", "moderator").await;
     let dist = maps.join("dist");
     let server = Server::start_with(&store, ServeOptions { web_dir: Some(dist.clone()), ..Default::default() }).await;
 
@@ -93,6 +94,7 @@ async fn the_web_map_passes_its_browser_tests() {
         .current_dir(&maps)
         .env("QALA_URL", &server.base)
         .env("QALA_STAFF_TOKEN", &planner)
+        .env("QALA_MODERATOR_TOKEN", &moderator)
         .env("QALA_URL_BASEMAP", &configured.base)
         .env("QALA_URL_BASEMAP_DOWN", &down.base)
         .env("QALA_BASEMAP_DOWN_HOST", closed.to_string())
