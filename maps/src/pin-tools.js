@@ -93,12 +93,13 @@ export function createPinTools({ qala, signIn, reload }) {
       input.value = String(f.id);
       input.checked = input.value === picked;
       const text = document.createElement('span');
+      const name = document.createElement('span');
       const distance = formatNumber(Math.round(f.properties.distance_m ?? 0));
-      setText(text, 'tools.duplicate.option', { id: String(f.id), category: t(`category.${f.properties.category}`), distance });
+      setText(name, 'tools.duplicate.option', { id: String(f.id), category: t(`category.${f.properties.category}`), distance });
       const what = document.createElement('small');
       what.className = 'queue-description';
       what.textContent = f.properties.description;
-      text.append(what);
+      text.append(name, what);
       label.append(input, text);
       list.append(label);
     }

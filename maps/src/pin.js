@@ -65,7 +65,10 @@ export function createPinView({ qala, signIn }) {
       who.className = 'who';
       setText(who, `role.${u.role}`);
       const head = document.createElement('p');
-      head.append(when, ' · ', who);
+      const dot = document.createElement('span');
+      dot.setAttribute('aria-hidden', 'true');
+      dot.textContent = ' · ';
+      head.append(when, dot, who);
       item.append(head);
       if (u.status) {
         const change = document.createElement('p');

@@ -61,7 +61,7 @@ export function createQueue({ qala }) {
     icon.className = 'queue-icon';
     icon.setAttribute('aria-hidden', 'true');
     icon.innerHTML = pictogram(p.category, 24);
-    head.append(icon, link, ' · ', category, ' · ', when);
+    head.append(icon, link, dot(), category, dot(), when);
     const text = document.createElement('p');
     text.className = 'queue-description';
     text.textContent = p.description;
@@ -80,6 +80,14 @@ export function createQueue({ qala }) {
     }
     li.append(head, text, buttons);
     return li;
+  }
+
+  /** A separator between the facts of an item, for the eye only. */
+  function dot() {
+    const el = document.createElement('span');
+    el.setAttribute('aria-hidden', 'true');
+    el.textContent = ' · ';
+    return el;
   }
 
   async function open(id, action, opener) {

@@ -288,3 +288,28 @@ test('axe and a 360-px screen: the staff view with its queue and dialog, a pin p
   assertNoProblems(page);
   await page.context().close();
 });
+
+test('with pre-moderation a new report waits in the queue until a moderator approves it', async () => {
+  const base = process.env.QALA_URL_PREMODERATION;
+  const token = process.env.QALA_PREMODERATION_TOKEN;
+  assert.ok(base && token, 'QALA_URL_PREMODERATION and QALA_PREMODERATION_TOKEN, from tests/it/web_map.rs');
+  const feature = { type: 'Feature', geometry: { type: 'Point', coordinates: [76.9288, 43.2433] }, properties: { category: 'low_vision', description: 'No sound at the crossing' } };
+  const created = await fetch(`${base}/api/v1/pins`, { method: 'POST', headers: { 'content-type': 'application/geo+json' }, body: JSON.stringify(feature) });
+  assert.equal(created.status, 201);
+  const { id } = await created.json();
+  assert.equal((await fetch(`${base}/api/v1/pins/${id}`)).status, 404, 'not public while it waits');
+  const page = await openPage(shared.browser, { base, hash: '#staff', lang: 'kk' });
+  await signIn(page, token, 'kk');
+  const approve = `#queue-pending button[data-action=approve][data-pin-id="${id}"]`;
+  await page.waitForSelector(approve);
+  assert.deepEqual(await page.$$eval(`#queue-pending button[data-pin-id="${id}"]`, (bs) => bs.map((b) => b.dataset.action)), ['approve', 'hide', 'redact']);
+  await page.click(approve);
+  await page.fill('#moderation-reason', 'Нақты мәселе, жеке дерек жоқ');
+  await page.click('#moderation-submit');
+  await page.waitForFunction((want) => document.getElementById('queue-live').textContent === want, expected('kk', 'moderation.done.approve', { id: String(id) }));
+  await page.waitForSelector(`#queue-recent button[data-pin-id="${id}"]`);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'queue-heading');
+  assert.equal((await fetch(`${base}/api/v1/pins/${id}`)).status, 200, 'public once approved');
+  assertNoProblems(page);
+  await page.context().close();
+});
