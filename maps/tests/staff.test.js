@@ -1,36 +1,15 @@
-// The city's side in the browser: a planner signs in through the form (the token kept nowhere the page can
-// read), answers a report with a status, a public comment and an internal note, and citizens see the answer
-// in kk, ru and en without the note; a change made behind the page's back is a 412 that keeps the typed text;
-// a duplicate is marked by picking a nearby report; the contact is shown on asking; a session that ends
-// mid-work asks to sign in again where the work is; a moderator hides a report from the queue and it leaves
-// the public map and its page; axe and a 360-px screen on all of it.
+// The city's side in the browser, planners: one signs in through the form (the token kept nowhere the page
+// can read), answers a report with a status, a public comment and an internal note, and citizens see the
+// answer in kk, ru and en without the note; a change made behind the page's back is a 412 that keeps the
+// typed text; a duplicate is marked by picking a nearby report; the contact is shown on asking; a session
+// that ends mid-work asks to sign in again where the work is; axe and a 360-px screen on all of the staff
+// side. The moderators' queue is moderation.test.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  PHONE,
-  QALA,
-  api,
-  assertNoBlocking,
-  assertNoProblems,
-  expected,
-  idle,
-  openPage,
-  overflow,
-  sharedBrowser,
-} from './harness.js';
+import { PHONE, QALA, api, assertNoBlocking, assertNoProblems, expected, openPage, overflow, sharedBrowser } from './harness.js';
+import { MODERATOR, PLANNER, openPin, report, signIn } from './staff-support.js';
 
 const shared = sharedBrowser();
-const PLANNER = process.env.QALA_STAFF_TOKEN;
-const MODERATOR = process.env.QALA_MODERATOR_TOKEN;
-
-/** A new public report; answers its id. */
-async function report({ at, description, contact }) {
-  const properties = { category: 'wheelchair', description, ...(contact ? { contact } : {}) };
-  const feature = { type: 'Feature', geometry: { type: 'Point', coordinates: at }, properties };
-  const created = await api('/api/v1/pins', { method: 'POST', headers: { 'content-type': 'application/geo+json' }, body: JSON.stringify(feature) });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  return created.body.id;
-}
 
 /** A status change made through the API, as another planner would. */
 async function changeBehindTheBack(id, status) {
@@ -41,22 +20,6 @@ async function changeBehindTheBack(id, status) {
     body: JSON.stringify({ status }),
   });
   assert.equal(answer.status, 201, JSON.stringify(answer.body));
-}
-
-/** Signs in through the staff view's form, as a person would. */
-async function signIn(page, token, lang = 'en') {
-  if (!(await page.isVisible('#signin-form'))) await page.click('a[data-view=staff]');
-  await page.waitForSelector('#signin-form', { state: 'visible' });
-  await page.fill('#signin-token', token);
-  await page.press('#signin-token', 'Enter');
-  await page.waitForSelector('#signed-in:not([hidden])');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'signed-in-as', 'the keyboard goes on from who is signed in');
-  return lang;
-}
-
-async function openPin(page, id) {
-  await page.evaluate((want) => (location.hash = `#pin/${want}`), id);
-  await page.waitForFunction((want) => document.getElementById('pin-heading').textContent.includes(String(want)), id);
 }
 
 const text = (page, selector) => page.textContent(selector);
@@ -130,7 +93,7 @@ test('a change behind the page is a 412 that keeps the text; a duplicate is pick
   const original = await report({ at: [76.9402, 43.2451], description: 'No ramp at the pharmacy' });
   const repeat = await report({ at: [76.9403, 43.2451], description: 'The pharmacy has steps only', contact: 'aigul@example.kz' });
   const page = await openPage(shared.browser, { hash: '#staff', lang: 'ru' });
-  await signIn(page, PLANNER, 'ru');
+  await signIn(page, PLANNER);
   await openPin(page, repeat);
   await page.waitForSelector('#pin-tools:not([hidden])');
   await page.click('#contact-show');
@@ -170,7 +133,7 @@ test('a change behind the page is a 412 that keeps the text; a duplicate is pick
 test('a session that ends mid-work asks to sign in again there, and the typed text waits', async () => {
   const id = await report({ at: [76.9121, 43.2389], description: 'The lift to the underpass is broken' });
   const page = await openPage(shared.browser, { hash: '#staff', lang: 'kk' });
-  await signIn(page, PLANNER, 'kk');
+  await signIn(page, PLANNER);
   await openPin(page, id);
   await page.waitForSelector('#pin-tools:not([hidden])');
   const note = 'Лифт жөндеушілеріне хабарланды';
@@ -192,73 +155,13 @@ test('a session that ends mid-work asks to sign in again there, and the typed te
   await page.context().close();
 });
 
-/** Whether the page's map has pin `id` among its public pins (at a zoom where no cluster hides it). */
-const onMap = (page, id) =>
-  page.evaluate((want) => window.qala.map.querySourceFeatures('pins').some((f) => (f.id ?? f.properties.id) === want), id);
-
-test('a moderator hides a report from the queue: it leaves the public map and its page; unhiding brings it back', async () => {
-  const at = [76.9555, 43.2288];
-  const id = await report({ at, description: 'Call 8 701 000 00 00 for cheap flats' });
-  const page = await openPage(shared.browser, { hash: '#staff', lang: 'ru' });
-  await signIn(page, MODERATOR, 'ru');
-  await page.evaluate(([lon, lat]) => window.qala.map.jumpTo({ center: [lon, lat], zoom: 18 }), at);
-  await idle(page);
-  await page.waitForFunction((want) => window.qala.map.querySourceFeatures('pins').some((f) => (f.id ?? f.properties.id) === want), id);
-  const hide = `#queue-recent button[data-action=hide][data-pin-id="${id}"]`;
-  await page.waitForSelector(hide);
-  assert.ok(await page.isHidden('#pin-tools'), 'a moderator does not change statuses');
-
-  // By keyboard: the dialog opens on the reason, Escape closes it and the keyboard is back on the button.
-  await page.focus(hide);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('#moderation-dialog[open]');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'moderation-reason');
-  assert.equal(await text(page, '#moderation-heading'), expected('ru', 'moderation.heading.hide', { id: String(id) }));
-  await page.keyboard.press('Escape');
-  await page.waitForSelector('#moderation-dialog:not([open])', { state: 'attached' });
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.pinId), String(id));
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('#moderation-dialog[open]');
-  // No reason: qala refuses, and says so at the field.
-  page.expectStatus(422, `/api/v1/pins/${id}/moderation`);
-  await page.click('#moderation-submit');
-  await page.waitForFunction((want) => document.getElementById('moderation-reason-error').textContent === want, expected('ru', 'moderation.errors.reason'));
-  await page.keyboard.type('Реклама и номер телефона');
-  await page.click('#moderation-submit');
-  await page.waitForFunction((want) => document.getElementById('queue-live').textContent === want, expected('ru', 'moderation.done.hide', { id: String(id) }));
-  assert.ok(await page.isHidden('#moderation-dialog'));
-  await page.waitForSelector(`#queue-hidden button[data-action=unhide][data-pin-id="${id}"]`);
-  await page.waitForFunction((want) => !window.qala.map.querySourceFeatures('pins').some((f) => (f.id ?? f.properties.id) === want), id);
-  const { body: map } = await api('/api/v1/map/pins?location_precision=point');
-  assert.ok(!map.features.some((f) => f.id === id), 'gone from the public map endpoint');
-
-  const citizen = await openPage(shared.browser, {
-    hash: `#pin/${id}`,
-    lang: 'kk',
-    beforeLoad: (p) => p.expectStatus(404, `/api/v1/pins/${id}`),
-  });
-  await citizen.waitForFunction((want) => document.getElementById('pin-error').textContent === want, expected('kk', 'pin.errors.missing', { id: String(id) }));
-  assert.ok(!(await onMap(citizen, id)));
-  assertNoProblems(citizen);
-  await citizen.context().close();
-
-  await page.click(`#queue-hidden button[data-action=unhide][data-pin-id="${id}"]`);
-  await page.fill('#moderation-reason', 'Ошибка: телефон был городской службы');
-  await page.click('#moderation-submit');
-  await page.waitForFunction((want) => document.getElementById('queue-live').textContent === want, expected('ru', 'moderation.done.unhide', { id: String(id) }));
-  await page.waitForFunction((want) => window.qala.map.querySourceFeatures('pins').some((f) => (f.id ?? f.properties.id) === want), id);
-  assert.equal((await api(`/api/v1/pins/${id}`)).status, 200);
-  assertNoProblems(page);
-  await page.context().close();
-});
-
 test('axe and a 360-px screen: the staff view with its queue and dialog, a pin page with the tools open', async () => {
   const original = await report({ at: [76.8899, 43.2299], description: 'Broken tactile paving' });
   const id = await report({ at: [76.8899, 43.2300], description: 'Tactile paving broken at the stop' });
   const page = await openPage(shared.browser, { hash: '#staff', lang: 'kk', viewport: PHONE });
   assert.deepEqual(await page.evaluate(overflow), [], 'the sign-in form');
   await assertNoBlocking(page, 'staff sign-in 360px kk');
-  await signIn(page, MODERATOR, 'kk');
+  await signIn(page, MODERATOR);
   await page.waitForSelector(`#queue-recent button[data-pin-id="${id}"]`);
   assert.deepEqual(await page.evaluate(overflow), [], 'the queue');
   for (const lang of ['kk', 'en']) {
@@ -273,7 +176,7 @@ test('axe and a 360-px screen: the staff view with its queue and dialog, a pin p
   await page.click('#sign-out');
   await page.waitForSelector('#signin-form', { state: 'visible' });
 
-  await signIn(page, PLANNER, 'en');
+  await signIn(page, PLANNER);
   await openPin(page, id);
   await page.waitForSelector('#pin-tools:not([hidden])');
   await page.selectOption('#update-status', 'duplicate');
@@ -285,31 +188,6 @@ test('axe and a 360-px screen: the staff view with its queue and dialog, a pin p
     await page.click(`button[data-lang="${lang}"]`);
     await assertNoBlocking(page, `pin tools 360px ${lang}`);
   }
-  assertNoProblems(page);
-  await page.context().close();
-});
-
-test('with pre-moderation a new report waits in the queue until a moderator approves it', async () => {
-  const base = process.env.QALA_URL_PREMODERATION;
-  const token = process.env.QALA_PREMODERATION_TOKEN;
-  assert.ok(base && token, 'QALA_URL_PREMODERATION and QALA_PREMODERATION_TOKEN, from tests/it/web_map.rs');
-  const feature = { type: 'Feature', geometry: { type: 'Point', coordinates: [76.9288, 43.2433] }, properties: { category: 'low_vision', description: 'No sound at the crossing' } };
-  const created = await fetch(`${base}/api/v1/pins`, { method: 'POST', headers: { 'content-type': 'application/geo+json' }, body: JSON.stringify(feature) });
-  assert.equal(created.status, 201);
-  const { id } = await created.json();
-  assert.equal((await fetch(`${base}/api/v1/pins/${id}`)).status, 404, 'not public while it waits');
-  const page = await openPage(shared.browser, { base, hash: '#staff', lang: 'kk' });
-  await signIn(page, token, 'kk');
-  const approve = `#queue-pending button[data-action=approve][data-pin-id="${id}"]`;
-  await page.waitForSelector(approve);
-  assert.deepEqual(await page.$$eval(`#queue-pending button[data-pin-id="${id}"]`, (bs) => bs.map((b) => b.dataset.action)), ['approve', 'hide', 'redact']);
-  await page.click(approve);
-  await page.fill('#moderation-reason', 'Нақты мәселе, жеке дерек жоқ');
-  await page.click('#moderation-submit');
-  await page.waitForFunction((want) => document.getElementById('queue-live').textContent === want, expected('kk', 'moderation.done.approve', { id: String(id) }));
-  await page.waitForSelector(`#queue-recent button[data-pin-id="${id}"]`);
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'queue-heading');
-  assert.equal((await fetch(`${base}/api/v1/pins/${id}`)).status, 200, 'public once approved');
   assertNoProblems(page);
   await page.context().close();
 });
