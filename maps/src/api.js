@@ -35,6 +35,29 @@ export async function getJson(path) {
   return (await request(path)).body;
 }
 
+/** A GET that also answers the `ETag` (a pin, to send back as `If-Match` with a staff change). */
+export async function getWithEtag(path) {
+  const { body, response } = await request(path);
+  return { body, etag: response.headers.get('ETag') };
+}
+
+/**
+ * A staff request: JSON both ways (a plain HTML form cannot send JSON, one of qala's CSRF defences), from
+ * this very origin so the browser sends the session cookie and its `Origin`; `etag` goes as `If-Match`.
+ */
+export async function sendJson(path, method, body, { etag = null } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (etag) headers['If-Match'] = etag;
+  return request(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
 /** POSTs a report; answers the stored Feature and its Location. */
 export async function postPin(feature) {
   const { body, response } = await request('/api/v1/pins', {

@@ -12,6 +12,8 @@ import { createMap } from './map.js';
 import { createReportView } from './report.js';
 import { createPlannerView } from './planner.js';
 import { createPinView } from './pin.js';
+import { createStaffView } from './staff.js';
+import { createSignIn } from './session.js';
 
 async function waitUntilReady(loading) {
   // While qala loads its index the API answers 503: wait for /readyz rather than show errors. When qala
@@ -57,18 +59,20 @@ async function main() {
   const qala = await createMap({ config, districts });
   // A handle for the browser tests and for anyone debugging in the console.
   window.qala = qala;
+  const signIn = createSignIn();
   const views = {
     report: createReportView({ qala, config, districts }),
     planner: createPlannerView({ qala, config, districts }),
-    pin: createPinView({ qala }),
+    staff: createStaffView({ qala, signIn }),
+    pin: createPinView({ qala, signIn }),
   };
   let active = null;
 
   async function route() {
     const hash = decodeURIComponent(location.hash.replace(/^#/, ''));
     const pin = /^pin\/(\d+)$/.exec(hash);
-    const name = pin ? 'pin' : hash === 'planner' ? 'planner' : 'report';
-    if (name === 'pin' && active !== 'pin') views.pin.cameFrom(active === 'planner' ? '#planner' : '#report');
+    const name = pin ? 'pin' : hash === 'planner' || hash === 'staff' ? hash : 'report';
+    if (name === 'pin' && active !== 'pin') views.pin.cameFrom(`#${active === 'planner' || active === 'staff' ? active : 'report'}`);
     if (active !== name) {
       if (active) views[active].hide();
       active = name;

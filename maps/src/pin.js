@@ -2,18 +2,23 @@
 // the panel beside the map (below it on a phone), with the pin ringed on the map. It is what the link in a
 // citizen's confirmation opens and what a tap on a pin shows. Below the report, the city's public answers
 // (`/api/v1/pins/ID/updates`): each status change and public comment with its date and the role that made
-// it, never a name. Later issues add photos and support to this page.
-import { ApiProblem, getJson } from './api.js';
+// it, never a name. Signed-in staff see the internal notes too, and planners the tools to answer
+// (pin-tools.js). Later issues add photos and support to this page.
+import { ApiProblem, getJson, getWithEtag } from './api.js';
 import { appendTerm, areaName, clearText, formatDate, onLanguageChange, setText, t } from './i18n.js';
 import { STATUS_COLOURS, pictogram } from './categories.js';
+import { onSessionChange, whoIsSignedIn } from './session.js';
+import { createPinTools } from './pin-tools.js';
 
-export function createPinView({ qala }) {
+export function createPinView({ qala, signIn }) {
   const $ = (id) => document.getElementById(id);
   const view = $('pin-view');
   let shown = null;
   let district = null;
   let timeline = null;
   let back = '#report';
+  let opened = null; // the id asked for, shown or not
+  const tools = createPinTools({ qala, signIn, reload: () => load(opened, { same: true }) });
 
   function render() {
     if (!shown) return;
@@ -29,6 +34,15 @@ export function createPinView({ qala }) {
     appendTerm(facts, 'pin.location', { key: where }).dataset.precision = p.location_precision;
     if (district) appendTerm(facts, 'pin.district', { text: areaName(district) });
     else appendTerm(facts, 'pin.district', { key: 'pin.district_unknown' });
+    // Only staff are ever shown a pin the public does not see, and they are told so.
+    if (p.visibility) appendTerm(facts, 'pin.visibility', { key: `visibility.${p.visibility}` }).dataset.visibility = p.visibility;
+    if (p.duplicate_of) {
+      const dd = appendTerm(facts, 'pin.duplicate_of');
+      const link = document.createElement('a');
+      link.href = `#pin/${p.duplicate_of}`;
+      setText(link, 'pin.heading', { id: String(p.duplicate_of) });
+      dd.append(link);
+    }
     $('pin-description').textContent = p.description;
     renderTimeline();
   }
@@ -51,7 +65,10 @@ export function createPinView({ qala }) {
       who.className = 'who';
       setText(who, `role.${u.role}`);
       const head = document.createElement('p');
-      head.append(when, ' · ', who);
+      const dot = document.createElement('span');
+      dot.setAttribute('aria-hidden', 'true');
+      dot.textContent = ' · ';
+      head.append(when, dot, who);
       item.append(head);
       if (u.status) {
         const change = document.createElement('p');
@@ -65,11 +82,23 @@ export function createPinView({ qala }) {
         comment.textContent = u.public_comment;
         item.append(comment);
       }
+      if (u.internal_note) {
+        const internal = document.createElement('p');
+        internal.className = 'internal';
+        const label = document.createElement('strong');
+        setText(label, 'pin.timeline_internal');
+        const text = document.createElement('span');
+        text.className = 'internal-text';
+        text.textContent = u.internal_note;
+        internal.append(label, ' ', text);
+        item.append(internal);
+      }
       list.append(item);
     }
   }
 
   async function open(id) {
+    opened = id;
     clearText($('pin-error'));
     shown = null;
     $('pin-heading').textContent = '';
@@ -77,37 +106,60 @@ export function createPinView({ qala }) {
     $('pin-description').textContent = '';
     $('pin-pictogram').replaceChildren();
     timeline = null;
-    try {
-      const feature = await getJson(`/api/v1/pins/${id}`);
-      const [lon, lat] = feature.geometry.coordinates;
-      district = await qala.districtAt(lon, lat).catch(() => null);
-      timeline = await getJson(`/api/v1/pins/${id}/updates`).then((t) => t.updates, () => 'failed');
-      shown = feature;
-      qala.selectPin(feature);
-      render();
-    } catch (error) {
-      const missing = error instanceof ApiProblem && error.status === 404;
-      setText($('pin-error'), missing ? 'pin.errors.missing' : 'pin.errors.network', { id: String(id) });
-    }
+    renderTimeline();
+    await load(id);
     $('pin-heading').focus();
   }
 
+  /** Reads the pin, its district and its timeline (as the signed-in staff member, if any) and shows them. */
+  async function load(id, { same = false } = {}) {
+    try {
+      await whoIsSignedIn();
+      const { body: feature, etag } = await getWithEtag(`/api/v1/pins/${id}`);
+      const [lon, lat] = feature.geometry.coordinates;
+      district = await qala.districtAt(lon, lat).catch(() => null);
+      timeline = await getJson(`/api/v1/pins/${id}/updates`).then((t) => t.updates, () => 'failed');
+      if (opened !== id) return;
+      clearText($('pin-error'));
+      shown = feature;
+      qala.selectPin(feature);
+      render();
+      tools.show(feature, etag, { same });
+    } catch (error) {
+      if (opened !== id) return;
+      const missing = error instanceof ApiProblem && error.status === 404;
+      shown = null;
+      $('pin-facts').replaceChildren();
+      $('pin-description').textContent = '';
+      timeline = null;
+      renderTimeline();
+      tools.show(null, null);
+      setText($('pin-error'), missing ? 'pin.errors.missing' : 'pin.errors.network', { id: String(id) });
+    }
+  }
+
   onLanguageChange(render);
+  // Signing in or out changes what this page shows (internal notes, a pin the public does not see).
+  onSessionChange((session, why) => {
+    if (!view.hidden && opened !== null && why !== 'ended') load(opened, { same: true });
+  });
   view.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') location.hash = back;
+    // Escape inside a form field is the field's (a select closing its list, a typed text kept).
+    if (event.key === 'Escape' && !event.target.closest('form, dialog')) location.hash = back;
   });
 
   return {
-    /** Where "back" goes: the view the reader came from (`#report` or `#planner`). */
+    /** Where "back" goes: the view the reader came from (`#report`, `#planner` or `#staff`). */
     cameFrom(hash) {
       back = hash;
       $('pin-back').setAttribute('href', back);
-      setText($('pin-back'), back === '#planner' ? 'pin.back_planner' : 'pin.back_report');
+      setText($('pin-back'), { '#planner': 'pin.back_planner', '#staff': 'pin.back_staff' }[back] ?? 'pin.back_report');
     },
     async show() {},
     open,
     hide() {
       shown = null;
+      opened = null;
       qala.selectPin(null);
     },
     placeAt() {},

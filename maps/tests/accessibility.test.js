@@ -2,30 +2,9 @@
 // citizen and planner views and a problem's page, at phone and desktop size, in kk and en, including a form
 // showing its errors and the place search showing its results.
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { DESKTOP, PHONE, assertNoProblems, sharedBrowser, openPage } from './harness.js';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { DESKTOP, PHONE, assertNoBlocking, assertNoProblems, sharedBrowser, openPage } from './harness.js';
 
 const shared = sharedBrowser();
-
-async function axe(page) {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-    }));
-  });
-}
 
 const cases = [
   ['report', '#report', DESKTOP],
@@ -33,13 +12,6 @@ const cases = [
   ['planner', '#planner', DESKTOP],
   ['planner', '#planner', PHONE],
 ];
-
-async function assertNoBlocking(page, what) {
-  const violations = await axe(page);
-  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (violations.length) console.log(`${what}:`, JSON.stringify(violations, null, 1));
-  assert.deepEqual(blocking, [], what);
-}
 
 // One page per view and size, checked in Kazakh and again after switching to English (the switch re-renders
 // every string, errors included); the citizen's page also with search results, then a problem's own page.

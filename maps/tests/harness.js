@@ -3,6 +3,7 @@
 // and a watch on every page for console errors, page errors and requests leaving qala.
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +58,8 @@ export async function launch() {
  * A new page at `hash` in `lang` (set the way a returning visitor has it: remembered in localStorage), with
  * `page.problems` collecting console errors, uncaught exceptions, failed requests, any request to a host
  * other than qala, and every 4xx or 5xx answer. A test that makes the page ask for a 4xx on purpose (a form
- * the API refuses) says which with `page.expectStatus(status, urlPattern)`; `page.offline()` marks the
+ * the API refuses) says which with `page.expectStatus(status, urlPattern, method?)`; one is expected on every
+ * page: the 401 of `GET /api/v1/session`, the page asking whether staff are signed in when no one is; `page.offline()` marks the
  * moments when failures are the point. The page's service worker is blocked unless `serviceWorkers: 'allow'`.
  */
 export async function openPage(
@@ -88,8 +90,9 @@ export async function openPage(
   const page = await context.newPage();
   page.problems = [];
   page.requests = [];
-  page.expected = [];
-  page.expectStatus = (status, pattern) => page.expected.push({ status, pattern });
+  // Whether staff are signed in: "no one" is a 401, the usual answer, not an error.
+  page.expected = [{ status: 401, pattern: /\/api\/v1\/session$/, method: 'GET' }];
+  page.expectStatus = (status, pattern, method = null) => page.expected.push({ status, pattern, method });
   page.failuresExpected = false;
   page.offline = (on = true) => {
     page.failuresExpected = on;
@@ -121,7 +124,10 @@ export async function openPage(
     const status = r.status();
     if (status < 400) return;
     const url = r.url();
-    const wanted = page.expected.some((e) => e.status === status && (typeof e.pattern === 'string' ? url.includes(e.pattern) : e.pattern.test(url)));
+    const method = r.request().method();
+    const wanted = page.expected.some(
+      (e) => e.status === status && (!e.method || e.method === method) && (typeof e.pattern === 'string' ? url.includes(e.pattern) : e.pattern.test(url)),
+    );
     if (!wanted) page.problems.push(`HTTP ${status} ${r.request().method()} ${url}`);
   });
   if (beforeLoad) await beforeLoad(page);
@@ -157,6 +163,52 @@ export async function clickMapAt(page, lon, lat) {
 
 export function assertNoProblems(page) {
   assert.deepEqual(page.problems, [], 'the page reported errors or left qala');
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations on the page as it is now (WCAG 2.2 AA and best practice). */
+export async function axe(page) {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+  });
+}
+
+/** No serious or critical axe violation (the others are printed). */
+export async function assertNoBlocking(page, what) {
+  const violations = await axe(page);
+  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (violations.length) console.log(`${what}:`, JSON.stringify(violations, null, 1));
+  assert.deepEqual(blocking, [], what);
+}
+
+/** Runs in the page: what sticks out of a phone's screen (the page scrolling, the panel scrolling sideways). */
+export function overflow() {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width) out.push(`page is ${document.documentElement.scrollWidth} px wide`);
+  if (document.documentElement.scrollHeight > innerHeight + 1) out.push(`page is ${document.documentElement.scrollHeight} px tall`);
+  const panel = document.getElementById('panel');
+  if (panel.scrollWidth > panel.clientWidth + 1) out.push(`panel scrolls sideways: ${panel.scrollWidth} > ${panel.clientWidth}`);
+  for (const el of document.querySelectorAll('#panel *')) {
+    if (el.closest('[hidden]') || el.closest('.sr-only')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1) out.push(`${el.tagName}#${el.id}.${el.className} ends at ${Math.round(box.right)} px`);
+  }
+  for (const el of document.querySelectorAll('.sr-only')) {
+    const box = el.getBoundingClientRect();
+    if (box.height > 1 || box.width > 1) out.push(`live region #${el.id} takes ${box.width}×${box.height}`);
+  }
+  return out.slice(0, 10);
 }
 
 export async function api(pathAndQuery, init) {

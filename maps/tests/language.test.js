@@ -3,7 +3,7 @@
 // screen readers are translated too, and the choice is remembered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STRINGS, api, assertNoProblems, idle, sharedBrowser, openPage } from './harness.js';
+import { QALA, STRINGS, api, assertNoProblems, idle, sharedBrowser, openPage } from './harness.js';
 
 const shared = sharedBrowser();
 
@@ -57,6 +57,10 @@ function audit({ lang, strings }) {
       el.closest('.brand-name') ||
       el.closest('dd') ||
       el.closest('td') ||
+      el.closest('time') ||
+      el.closest('blockquote') || // a public comment, in the language its writer chose
+      el.closest('.internal-text') ||
+      el.closest('.queue-description') ||
       el.closest('.pin-description');
     if (!data) failures.push(`untranslated text "${text}" in <${el.tagName.toLowerCase()} class="${el.className}">`);
   }
@@ -107,6 +111,49 @@ for (const hash of ['#report', '#planner']) {
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'kk');
+    assertNoProblems(page);
+    await page.context().close();
+  });
+}
+
+// The city's side: a moderator's queue, and a planner's tools on a pin with an answer and an internal note.
+for (const [who, token] of [
+  ['moderator', process.env.QALA_MODERATOR_TOKEN],
+  ['planner', process.env.QALA_STAFF_TOKEN],
+]) {
+  test(`every visible string of the ${who}'s side follows the language switch (kk, ru, en)`, async () => {
+    let id = null;
+    if (who === 'planner') {
+      const feature = { type: 'Feature', geometry: { type: 'Point', coordinates: [76.9212, 43.2612] }, properties: { category: 'pram', description: 'Stairs only' } };
+      id = (await api('/api/v1/pins', { method: 'POST', headers: { 'content-type': 'application/geo+json' }, body: JSON.stringify(feature) })).body.id;
+      const etag = (await fetch(`${QALA}/api/v1/pins/${id}`)).headers.get('etag');
+      const update = { status: 'confirmed', public_comment: 'Seen', internal_note: 'Ask the district' };
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'if-match': etag };
+      assert.equal((await api(`/api/v1/pins/${id}/updates`, { method: 'POST', headers, body: JSON.stringify(update) })).status, 201);
+    }
+    const page = await openPage(shared.browser, { lang: 'en', hash: '#staff' });
+    await page.fill('#signin-token', token);
+    await page.press('#signin-token', 'Enter');
+    await page.waitForSelector('#signed-in:not([hidden])');
+    if (who === 'moderator') {
+      await page.waitForSelector('#queue-recent li');
+    } else {
+      await page.evaluate((pin) => (location.hash = `#pin/${pin}`), id);
+      await page.waitForSelector('#pin-tools:not([hidden]) #update-status option', { state: 'attached' });
+      await page.waitForSelector('#pin-timeline .internal');
+      await page.selectOption('#update-status', 'duplicate');
+      await page.waitForSelector('#duplicate-options input');
+      await page.click('#contact-show');
+      await page.waitForSelector('#contact-text dd');
+      // The whole city again, where the district names are drawn.
+      await page.evaluate(() => window.qala.map.jumpTo({ center: [76.92, 43.25], zoom: 11 }));
+    }
+    for (const lang of ['kk', 'ru', 'en']) {
+      await page.click(`button[data-lang=${lang}]`);
+      await idle(page);
+      const failures = await page.evaluate(audit, { lang, strings: STRINGS });
+      assert.deepEqual(failures, [], `${who} in ${lang}`);
+    }
     assertNoProblems(page);
     await page.context().close();
   });

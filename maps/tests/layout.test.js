@@ -3,29 +3,9 @@
 // credits are folded; on load the pins and the districts are fetched once each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, STRINGS, assertNoProblems, sharedBrowser, openPage } from './harness.js';
+import { PHONE, STRINGS, assertNoProblems, overflow, sharedBrowser, openPage } from './harness.js';
 
 const shared = sharedBrowser();
-
-/** Runs in the page: what sticks out of a 360-px screen. */
-function overflow() {
-  const width = document.documentElement.clientWidth;
-  const out = [];
-  if (document.documentElement.scrollWidth > width) out.push(`page is ${document.documentElement.scrollWidth} px wide`);
-  if (document.documentElement.scrollHeight > innerHeight + 1) out.push(`page is ${document.documentElement.scrollHeight} px tall`);
-  const panel = document.getElementById('panel');
-  if (panel.scrollWidth > panel.clientWidth + 1) out.push(`panel scrolls sideways: ${panel.scrollWidth} > ${panel.clientWidth}`);
-  for (const el of document.querySelectorAll('#panel *')) {
-    if (el.closest('[hidden]') || el.closest('.sr-only')) continue;
-    const box = el.getBoundingClientRect();
-    if (box.width > 0 && box.right > width + 1) out.push(`${el.tagName}#${el.id}.${el.className} ends at ${Math.round(box.right)} px`);
-  }
-  for (const el of document.querySelectorAll('.sr-only')) {
-    const box = el.getBoundingClientRect();
-    if (box.height > 1 || box.width > 1) out.push(`live region #${el.id} takes ${box.width}×${box.height}`);
-  }
-  return out.slice(0, 10);
-}
 
 test('at 360 px in kk no view is wider than the screen, and the page does not scroll', async () => {
   const page = await openPage(shared.browser, { lang: 'kk', viewport: PHONE });

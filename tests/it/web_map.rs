@@ -1,7 +1,8 @@
 //! The web map in a real browser. Runs the browser tests in `maps/tests` (Node's test runner, playwright-core
 //! driving Debian's Chromium: no browser is downloaded) against a real qala serving `maps/dist` on a fresh
-//! embedded store, filled with 3,000 of `qala seed`'s synthetic pins and a second historic-centre draft; and
-//! two more for the basemap and place-search tests, one beside a stand-in Nominatim ([`Nominatim`]).
+//! embedded store, filled with 3,000 of `qala seed`'s synthetic pins and a second historic-centre draft, with a
+//! planner and a moderator; two more for the basemap and place-search tests, one beside a stand-in Nominatim
+//! ([`Nominatim`]); and one with `--moderation pre` for the moderators' queue of pending reports.
 //!
 //! `./scripts/test` installs Chromium and the npm packages from `maps/package-lock.json` and builds the page
 //! before `cargo test`; run on its own, this test fails (never skips) when any of that is missing.
@@ -47,8 +48,9 @@ async fn the_web_map_passes_its_browser_tests() {
     .await;
     assert!(imported.status.success(), "areas import: {}", String::from_utf8_lossy(&imported.stderr));
 
-    // A planner, for the test of the city's answers on a pin's page.
+    // A planner and a moderator, for the tests of the city's side (a pin's page, the staff view's queue).
     let planner = add_staff(&store, "planner", "planner").await;
+    let moderator = add_staff(&store, "moderator", "moderator").await;
     let dist = maps.join("dist");
     let server = Server::start_with(&store, ServeOptions { web_dir: Some(dist.clone()), ..Default::default() }).await;
 
@@ -86,6 +88,15 @@ async fn the_web_map_passes_its_browser_tests() {
     )
     .await;
 
+    // And one holding every new report for a moderator (`--moderation pre`), for the queue's pending list.
+    let pre_store = TestStore::new(StoreKind::Gpkg).await;
+    let pre_moderator = add_staff(&pre_store, "moderator", "moderator").await;
+    let pre = Server::start_with(
+        &pre_store,
+        ServeOptions { web_dir: Some(maps.join("dist")), moderation: Some("pre"), ..Default::default() },
+    )
+    .await;
+
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-artifacts");
     println!("browser test screenshots: {}", artifacts.display());
     let status = tokio::process::Command::new("node")
@@ -93,6 +104,9 @@ async fn the_web_map_passes_its_browser_tests() {
         .current_dir(&maps)
         .env("QALA_URL", &server.base)
         .env("QALA_STAFF_TOKEN", &planner)
+        .env("QALA_MODERATOR_TOKEN", &moderator)
+        .env("QALA_URL_PREMODERATION", &pre.base)
+        .env("QALA_PREMODERATION_TOKEN", &pre_moderator)
         .env("QALA_URL_BASEMAP", &configured.base)
         .env("QALA_URL_BASEMAP_DOWN", &down.base)
         .env("QALA_BASEMAP_DOWN_HOST", closed.to_string())
