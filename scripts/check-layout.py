@@ -23,6 +23,8 @@ CRATE_RULES = {
     "axum": ["http/", "server.rs"],
     "tower_http": ["http/", "server.rs"],
     "tower": ["http/", "server.rs"],
+    "hyper": ["server.rs"],
+    "hyper_util": ["server.rs"],
     "sqlx": ["store/", "spatial/import/gpkg_file.rs", "export/gpkg.rs"],
     "rstar": ["index/"],
 }

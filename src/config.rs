@@ -248,8 +248,50 @@ pub struct ServeArgs {
     #[arg(long, env = "QALA_MODERATION", default_value = "post", value_parser = ["pre", "post"])]
     pub moderation: String,
 
+    /// Requests handled at once at most; beyond it qala answers 503 with `Retry-After` at once instead of
+    /// queueing (`/healthz` is always answered).
+    #[arg(long, env = "QALA_MAX_REQUESTS_IN_FLIGHT", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_requests_in_flight: u32,
+
+    /// Open client connections at most; further ones wait in the kernel's backlog.
+    #[arg(long, env = "QALA_MAX_CLIENT_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_client_connections: u32,
+
+    /// Seconds a client has to send a request's headers (slow clients are cut off; idle keep-alive
+    /// connections are closed after it too).
+    #[arg(long, env = "QALA_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a request body (or a streamed answer) may pause before it is cut off (408 for a body).
+    #[arg(long, env = "QALA_BODY_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_secs: u64,
+
+    /// Seconds a read (GET, HEAD; exports excepted) may take before it is answered 503.
+    #[arg(long, env = "QALA_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_secs: u64,
+
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
+    #[arg(long, env = "QALA_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    pub shutdown_grace_secs: u64,
+
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+impl ServeArgs {
+    /// The limits these flags set.
+    pub fn limits(&self) -> crate::limits::Limits {
+        use std::time::Duration;
+        crate::limits::Limits {
+            header_read: Duration::from_secs(self.header_timeout_secs),
+            body_idle: Duration::from_secs(self.body_timeout_secs),
+            request: Duration::from_secs(self.request_timeout_secs),
+            shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
+            max_connections: self.max_client_connections as usize,
+            max_in_flight: self.max_requests_in_flight as usize,
+            ..crate::limits::Limits::default()
+        }
+    }
 }
 
 /// A geocoder's base URL: absolute `http` or `https`, no query or fragment, kept without a trailing `/` so the

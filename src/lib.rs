@@ -47,6 +47,7 @@ pub mod filter;
 pub mod http;
 pub mod index;
 pub mod ingest;
+pub mod limits;
 pub mod params;
 pub mod seed;
 pub mod selection;

@@ -97,6 +97,7 @@ impl Iterator for PinGenerator {
             description,
             contact,
             visibility: Default::default(),
+            idempotency: None,
         };
         Some(PinRecord { pin, status, created_at })
     }

@@ -1,11 +1,26 @@
 //! Serving: the listener and the shutdown future come from the caller (mini-redis style), so tests and
 //! `qala serve` run the same code, and the index loads in the background while `/healthz` already answers.
+//!
+//! Connections are served by hyper directly rather than through `axum::serve`, because a service on the open
+//! internet needs what `axum::serve` leaves out: a header read timeout (hyper has one only with a timer,
+//! which `axum::serve` does not give it), a bound on open connections, the peer's address for each request
+//! (`ConnectInfo`) and a deadline for the graceful shutdown ([`crate::limits::Limits`]).
 
 use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
+use tower::ServiceExt;
+use tower_http::timeout::TimeoutBody;
 
+use crate::limits::Limits;
 use crate::state::AppState;
 
 /// Serves `state` on `listener` until `shutdown` completes, then drains in-flight requests.
@@ -19,7 +34,89 @@ pub async fn run(
 ) -> std::io::Result<()> {
     tokio::spawn(load_index(state.clone()));
     tokio::spawn(follow_areas(state.clone()));
-    axum::serve(listener, crate::http::router(state)).with_graceful_shutdown(shutdown).await
+    let limits = state.limits.clone();
+    serve(listener, crate::http::router(state), &limits, shutdown).await;
+    Ok(())
+}
+
+/// Accepts connections until `shutdown`, each served on a task of its own under `limits`; then stops
+/// accepting, asks every connection to finish its request in flight and close, and waits for them at most
+/// `limits.shutdown_grace`.
+async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    limits: &Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        // At the connection cap, wait for one to close before accepting: the rest wait in the backlog.
+        let permit = tokio::select! {
+            permit = connections.clone().acquire_owned() => match permit { Ok(p) => p, Err(_) => break },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: pause rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let mut stop = stop_rx.clone();
+        let (header_read, idle) = (limits.header_read, limits.body_idle);
+        tokio::spawn(async move {
+            // Bodies both ways under the idle timeout: a body that stops arriving ends in 408 (the handler
+            // sees the error), an answer that stops being produced ends the connection.
+            let service = app
+                .map_request(move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+                    request.map(|body| Body::new(TimeoutBody::new(idle, body)))
+                })
+                .map_response(move |response: axum::response::Response| {
+                    response.map(|body| Body::new(TimeoutBody::new(idle, body)))
+                });
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_read)
+                .max_buf_size(Limits::HYPER_BUFFER_BYTES)
+                .keep_alive(true);
+            let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                result = connection.as_mut() => log_connection_end(result),
+                () = async { drop(stop.wait_for(|stop| *stop).await) } => {
+                    connection.as_mut().graceful_shutdown();
+                    log_connection_end(connection.await);
+                }
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    // Every connection task holds a permit: all of them back means every connection has closed.
+    let all = u32::try_from(limits.max_connections.max(1)).unwrap_or(u32::MAX);
+    let drained = tokio::time::timeout(limits.shutdown_grace, connections.acquire_many(all)).await;
+    if drained.is_err() {
+        tracing::warn!(grace_s = limits.shutdown_grace.as_secs(), "connections still open after the shutdown grace");
+    }
+}
+
+fn log_connection_end(result: Result<(), hyper::Error>) {
+    if let Err(e) = result {
+        // A client going away or timing out in its headers is its business, not an error of ours.
+        tracing::debug!(error = %e, "connection ended");
+    }
 }
 
 /// Bulk-loads the area and pins indexes from the store, retrying while the store is unreachable. Until both

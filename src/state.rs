@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::domain::{AreaId, ModerationMode, PinId, PinLocation, Visibility};
 use crate::feature_cache::{FeatureCache, Rendered};
 use crate::index::{AreaIndex, PinIndex};
+use crate::limits::Limits;
 use crate::params::QueryError;
 use crate::spatial::{PreparedArea, ServiceArea};
 use crate::store::{Store, StoreError};
@@ -33,6 +34,10 @@ pub struct AppState {
     pub features: FeatureCache,
     /// What the web map needs from the deployment: its built files and its basemap.
     pub web: Arc<WebConfig>,
+    /// Time, size and concurrency limits on what clients send (`qala serve --max-requests-in-flight`…).
+    pub limits: Arc<Limits>,
+    /// Permits for the requests being handled, `limits.max_in_flight` of them.
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 /// Stripes of [`AppState::pin_locks`]: enough that 16 or 64 planners at once rarely share one.
@@ -76,7 +81,14 @@ impl AppState {
             service_area: Arc::new(service_area),
             features,
             web: Arc::new(WebConfig::default()),
+            limits: Arc::new(Limits::default()),
+            in_flight: Limits::default().in_flight(),
         }
+    }
+
+    /// The same state with other limits.
+    pub fn with_limits(self, limits: Limits) -> Self {
+        Self { in_flight: limits.in_flight(), limits: Arc::new(limits), ..self }
     }
 
     /// The same state with a moderation mode.

@@ -58,11 +58,14 @@ export async function sendJson(path, method, body, { etag = null } = {}) {
   });
 }
 
-/** POSTs a report; answers the stored Feature and its Location. */
-export async function postPin(feature) {
+/**
+ * POSTs a report; answers the stored Feature and its Location. `key` is its `Idempotency-Key`: sent again
+ * with the same report (a retry after the answer was lost), qala answers with the pin it already stored.
+ */
+export async function postPin(feature, key) {
   const { body, response } = await request('/api/v1/pins', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/geo+json', Accept: 'application/geo+json' },
+    headers: { 'Content-Type': 'application/geo+json', Accept: 'application/geo+json', 'Idempotency-Key': key },
     body: JSON.stringify(feature),
   });
   return { feature: body, location: response.headers.get('Location') };
@@ -81,4 +84,10 @@ export function query(params) {
   }
   const text = search.toString();
   return text ? `?${text}` : '';
+}
+
+/** A fresh idempotency key: 128 random bits in hex (crypto.getRandomValues works on plain http too). */
+export function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

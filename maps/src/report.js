@@ -3,7 +3,7 @@
 // the coordinates; a citizen who knows neither may choose the district and describe the place in words (the
 // pin then goes to a point inside the district and the words go with the description). The form does not
 // judge the input itself: qala's API does, and each problem it names is shown next to its field, translated.
-import { ApiProblem, getJson, postPin } from './api.js';
+import { ApiProblem, getJson, newKey, postPin } from './api.js';
 import { appendTerm, areaName, clearText, onLanguageChange, setText, t } from './i18n.js';
 import { CATEGORY_COLOURS, pictogram } from './categories.js';
 import { fillDistrictOptions } from './districts.js';
@@ -136,14 +136,21 @@ export function createReportView({ qala, config, districts }) {
     else setText(status, errors[0].key);
   }
 
+  // One idempotency key per report: sending the same report again (after a lost answer or a network
+  // failure) reuses it, so qala stores it once; a changed report is a new one with a new key.
+  let attempt = null;
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors();
     const body = buildReport();
     const submit = $('submit');
     submit.disabled = true;
+    const text = JSON.stringify(body.feature);
+    if (attempt?.text !== text) attempt = { text, key: newKey() };
     try {
-      const { feature } = await postPin(body.feature);
+      const { feature } = await postPin(body.feature, attempt.key);
+      attempt = null;
       await done(feature, body);
     } catch (error) {
       showErrors(error instanceof ApiProblem ? problemToErrors(error, body) : [{ field: 'form', key: 'report.errors.other' }]);

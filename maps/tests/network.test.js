@@ -5,7 +5,7 @@
 // (its shell kept by the service worker) and says so, rather than the browser's own error page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, expected, idle, sharedBrowser, openPage, screenshot, stoppableQala } from './harness.js';
+import { api, assertNoProblems, expected, idle, sharedBrowser, openPage, screenshot, stoppableQala } from './harness.js';
 
 const shared = sharedBrowser();
 
@@ -57,6 +57,46 @@ async function inEveryLanguage(page, first, check) {
       assert.equal(await page.textContent('#form-status'), expected(l, 'report.errors.network'));
       assert.equal(await page.textContent('#form-error'), expected(l, 'report.errors.network'));
     });
+    await page.context().close();
+  });
+}
+
+{
+  const lang = 'en';
+  test('a report whose answer is lost is sent again and stored once (its Idempotency-Key)', async () => {
+    const page = await openPage(shared.browser, { lang });
+    const description = `Kerb too high, sent twice ${Date.now()}`;
+    const keys = [];
+    let lose = true;
+    await page.route('**/api/v1/pins', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key']);
+      if (!lose) return route.continue();
+      // qala stores the report; its answer never reaches the phone.
+      lose = false;
+      await route.fetch();
+      page.offline();
+      await route.abort('connectionreset');
+    });
+    await page.fill('#lat', '43.238');
+    await page.fill('#lon', '76.9458');
+    await page.locator('#category-grid label').first().click();
+    await page.fill('#description', description);
+    await page.click('#submit');
+    await page.waitForFunction(() => document.getElementById('form-status').textContent !== '');
+    assert.equal(await page.textContent('#form-status'), expected(lang, 'report.errors.network'));
+    page.offline(false);
+    await page.click('#submit');
+    await page.waitForSelector('#result:not([hidden]) #pin-link');
+    assert.equal(keys.length, 2);
+    assert.match(keys[0], /^[0-9a-f]{32}$/);
+    assert.equal(keys[1], keys[0], 'the same report, the same key');
+    const listed = await api('/api/v1/pins?bbox=76.94,43.23,76.95,43.24&limit=10000');
+    const mine = listed.body.features.filter((f) => f.properties.description === description);
+    assert.equal(mine.length, 1, 'stored once');
+    const link = await page.getAttribute('#pin-link', 'href');
+    assert.ok(link.endsWith(`#pin/${mine[0].id}`), `${link} names pin ${mine[0].id}`);
+    assertNoProblems(page);
     await page.context().close();
   });
 }

@@ -31,6 +31,7 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
 /// # Errors
 /// The store cannot be opened or seeded, or the address cannot be bound.
 pub async fn listen(args: ServeArgs) -> Result<(TcpListener, AppState), CliError> {
+    let limits = args.limits();
     let store = open_store(&args.store).await?;
     seed_shipped_areas(store.as_ref()).await?;
     let features = FeatureCache::new(args.feature_cache_mib.saturating_mul(1024 * 1024));
@@ -39,7 +40,10 @@ pub async fn listen(args: ServeArgs) -> Result<(TcpListener, AppState), CliError
     let geocoder_url = args.geocoder_url.and_then(|url| url.into_inner());
     let web = WebConfig { dir: args.web_dir, basemap_style, geocoder_url };
     let moderation = args.moderation.parse().map_err(|e: crate::domain::UnknownValue| CliError::Usage(e.0))?;
-    let state = AppState::new(store, ServiceArea::almaty()?, features).with_web(web).with_moderation(moderation);
+    let state = AppState::new(store, ServiceArea::almaty()?, features)
+        .with_web(web)
+        .with_moderation(moderation)
+        .with_limits(limits);
     let listener = TcpListener::bind(args.bind)
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on {}", args.bind), source })?;

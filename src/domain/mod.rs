@@ -7,10 +7,12 @@ mod area;
 mod audit;
 mod bbox;
 mod error;
+pub mod idempotency;
 mod moderation;
 mod pin;
 mod query;
 mod staff;
+mod text;
 mod time_range;
 mod validate;
 mod workflow;
@@ -19,6 +21,7 @@ pub use area::{Area, AreaId, AreaKind, AreaNames, AreaVersion, NewArea, NewAreaV
 pub use audit::{AuditAction, AuditEntry, NewAuditEntry};
 pub use bbox::Bbox;
 pub use error::{FieldError, Location};
+pub use idempotency::Idempotency;
 pub use moderation::{
     ModerationAction, ModerationMode, ModerationRequest, REASON_MAX_CHARS, Visibility, parse_moderation,
 };
@@ -27,6 +30,7 @@ pub use query::{Cursor, Limit, Near, NearCursor, PinFilter, PinStats};
 pub use staff::{
     Credential, CredentialKind, NewCredential, Power, Role, STAFF_NAME_MAX, StaffMember, check_staff_name,
 };
+pub use text::{check_text, is_bidi_control};
 pub use time_range::TimeRange;
 pub use validate::{DESCRIPTION_MAX_CHARS, parse_new_pin};
 pub use workflow::{Actor, COMMENT_MAX_CHARS, NewPinUpdate, PinUpdate, UpdateRequest, next_update_time, parse_update};

@@ -15,6 +15,7 @@ use std::str::FromStr;
 
 use serde_json::{Map, Value};
 
+use super::text::check_text;
 use super::validate::check_description;
 use super::{FieldError, UnknownValue};
 
@@ -214,7 +215,7 @@ fn reason(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<Stri
                 ));
                 None
             } else {
-                Some(t.to_owned())
+                check_text(t, REASON_MAX_CHARS).map_err(|why| errors.push(FieldError::pointer("/reason", why))).ok()
             }
         }
         _ => {

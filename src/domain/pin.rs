@@ -187,6 +187,8 @@ pub struct NewPin {
     pub contact: Option<Contact>,
     /// Public, or pending when the service moderates before publishing (`--moderation pre`).
     pub visibility: Visibility,
+    /// The `Idempotency-Key` it was sent with, stored with it in the same transaction.
+    pub idempotency: Option<super::Idempotency>,
 }
 
 /// A pin to write with its workflow status and report time already known: seeding, bulk loads, and reports

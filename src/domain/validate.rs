@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use super::text::check_text;
 use super::{Category, Contact, FieldError, LocationPrecision, NewPin, Visibility};
 
 /// Longest description accepted, in Unicode scalar values after trimming.
@@ -32,9 +33,16 @@ pub fn parse_new_pin(body: &Value) -> Result<NewPin, Vec<FieldError>> {
         }
     };
     match (point, category, description, errors.is_empty()) {
-        (Some((lon, lat)), Some(category), Some(description), true) => {
-            Ok(NewPin { lon, lat, precision, category, description, contact, visibility: Visibility::Public })
-        }
+        (Some((lon, lat)), Some(category), Some(description), true) => Ok(NewPin {
+            lon,
+            lat,
+            precision,
+            category,
+            description,
+            contact,
+            visibility: Visibility::Public,
+            idempotency: None,
+        }),
         _ => Err(errors),
     }
 }
@@ -133,25 +141,12 @@ fn parse_properties(props: &Map<String, Value>, errors: &mut Vec<FieldError>) ->
 }
 
 pub(super) fn check_description(raw: &str) -> Result<String, String> {
-    let text = raw.trim();
-    let chars = text.chars().count();
-    if chars == 0 {
-        return Err("must not be empty".into());
-    }
-    if chars > DESCRIPTION_MAX_CHARS {
-        return Err(format!("is {chars} characters long; at most {DESCRIPTION_MAX_CHARS} are allowed"));
-    }
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err("must be plain text: control characters are not allowed".into());
-    }
-    Ok(text.to_owned())
+    check_text(raw, DESCRIPTION_MAX_CHARS)
 }
 
 fn check_contact(raw: &str) -> Result<Contact, String> {
-    let s = raw.trim();
-    if s.chars().count() > CONTACT_MAX_CHARS {
-        return Err(format!("is longer than {CONTACT_MAX_CHARS} characters"));
-    }
+    let s = check_text(raw, CONTACT_MAX_CHARS)?;
+    let s = s.as_str();
     if is_email(s) || is_phone(s) {
         Ok(Contact::new_unchecked(s.to_owned()))
     } else {

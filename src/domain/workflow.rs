@@ -7,6 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
+use super::text::check_text;
 use super::{FieldError, PinId, Role, Status, Visibility};
 
 /// Longest public comment or internal note, in Unicode scalar values after trimming.
@@ -101,7 +102,7 @@ fn comment(obj: &Map<String, Value>, field: &str, errors: &mut Vec<FieldError>) 
                 ));
                 None
             } else {
-                Some(t.to_owned())
+                check_text(t, COMMENT_MAX_CHARS).map_err(|why| errors.push(FieldError::pointer(pointer, why))).ok()
             }
         }
         Some(_) => {

@@ -18,7 +18,7 @@ use std::path::Path;
 
 pub use layer::{AREAS, Layer, PINS, Row};
 pub use source::RowSource;
-pub use text::{TextEncoder, TextFormat};
+pub use text::{TextEncoder, TextFormat, defuse_formula};
 
 use crate::index::PinIndex;
 use crate::store::{Store, StoreError};

@@ -97,7 +97,10 @@ impl TextEncoder {
             fields.extend([p.x().to_string(), p.y().to_string()]);
         }
         fields.push(row.geometry.to_wkt().unwrap_or_default());
-        fields.extend(row.cells.iter().map(text_cell));
+        fields.extend(row.cells.iter().map(|cell| match cell {
+            Cell::Text(s) => defuse_formula(s).into_owned(),
+            other => text_cell(other),
+        }));
         csv_line(fields.into_iter())
     }
 }
@@ -122,6 +125,14 @@ fn text_cell(cell: &Cell) -> String {
         Cell::DateTime(t) => Cell::time_text(t),
         Cell::Null => String::new(),
     }
+}
+
+/// A text cell a spreadsheet will not run: OWASP's rule for CSV injection prefixes a cell that starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return with `'`, so `=HYPERLINK(…)` in a citizen's description
+/// shows as text in a planner's spreadsheet instead of becoming a link or a formula. Numbers are not text
+/// cells and keep their sign.
+pub fn defuse_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
 }
 
 /// One CSV record, quoted where RFC 4180 needs it, ended by CRLF.
@@ -203,5 +214,24 @@ mod tests {
         assert_eq!(&records[0][3], "POINT(76.9458 43.238)");
         assert_eq!(&records[0][6], "point");
         assert_eq!(&records[0][7], "Бордюр, \"высокий\"\nи крутой");
+    }
+
+    #[test]
+    fn csv_text_cells_cannot_become_formulas() {
+        let mut r = row();
+        let mut enc = TextEncoder::new(TextFormat::Csv, &PINS);
+        let mut out = Vec::new();
+        for text in ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "ok = fine"] {
+            r.cells[3] = Cell::Text(text.into());
+            enc.rows(std::slice::from_ref(&r), &mut out);
+        }
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(out.as_slice());
+        let cells: Vec<String> = reader.records().flatten().map(|r| r[7].to_owned()).collect();
+        assert_eq!(
+            cells,
+            ["'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx", "ok = fine"]
+        );
+        // The coordinates are numbers, not text: a negative longitude keeps its sign.
+        assert!(!String::from_utf8_lossy(&out).contains("'7"));
     }
 }

@@ -24,6 +24,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::ApiError;
 use super::auth::Staff;
+use super::extract::body_error;
 use super::request_id::RequestId;
 use super::response::geojson_response;
 use crate::domain::{Actor, AreaId, AreaKind, AreaVersion, AuditAction, FieldError, NewAuditEntry, Power};
@@ -330,6 +331,8 @@ fn part_error(part: &str, detail: &str) -> ApiError {
 fn multipart_error(e: MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::PayloadTooLarge(MAX_UPLOAD_BYTES)
+    } else if matches!(body_error(&e, MAX_UPLOAD_BYTES), ApiError::BodyTimeout) {
+        ApiError::BodyTimeout
     } else {
         ApiError::MalformedMultipart(e.body_text())
     }

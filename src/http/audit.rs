@@ -15,7 +15,7 @@ use super::auth::Staff;
 use super::extract::{QueryPairs, base_url};
 use super::response::href;
 use crate::domain::{AuditEntry, Cursor, FieldError, Limit, Power, TimeRange};
-use crate::export::ExportError;
+use crate::export::{ExportError, defuse_formula};
 use crate::state::AppState;
 use crate::store::AuditQuery;
 
@@ -121,7 +121,7 @@ async fn audit_csv(
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = ["id", "at", "actor", "role", "action", "target", "before", "after", "request_id"];
     let write = |out: &mut csv::Writer<Vec<u8>>, record: &[String]| {
-        out.write_record(record.iter().map(|c| defused(c).into_owned()))
+        out.write_record(record.iter().map(|c| defuse_formula(c).into_owned()))
             .map_err(|e| ApiError::Export(ExportError::Encode(e.to_string())))
     };
     write(&mut out, &header.map(str::to_owned))?;
@@ -146,10 +146,4 @@ async fn audit_csv(
     let mut response = bytes.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     Ok(private(response))
-}
-
-/// A cell a spreadsheet would run as a formula (OWASP: starting with `=`, `+`, `-`, `@`, tab or CR) gets a
-/// leading `'`, so an admin opening the log in a spreadsheet sees text, never a formula a comment smuggled in.
-fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
 }

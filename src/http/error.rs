@@ -49,6 +49,21 @@ pub enum ApiError {
     UnsupportedMediaType { expected: &'static str, got: String },
     #[error("body larger than {0} bytes")]
     PayloadTooLarge(usize),
+    /// The request target is longer than qala reads (414).
+    #[error("request target longer than {0} bytes")]
+    UriTooLong(usize),
+    /// The request's headers are larger than qala reads (431).
+    #[error("request headers larger than {0} bytes")]
+    HeadersTooLarge(usize),
+    /// The body stopped arriving for longer than the body timeout (408).
+    #[error("request body timed out")]
+    BodyTimeout,
+    /// As many requests as qala takes at once are in flight (503 at once, with `Retry-After`).
+    #[error("overloaded")]
+    Overloaded,
+    /// A read took longer than the request timeout, in seconds (503).
+    #[error("request took longer than {0} s")]
+    TimedOut(u64),
     /// The index is still loading at start.
     #[error("not ready")]
     NotReady,
@@ -165,6 +180,42 @@ impl ApiError {
                 "Body too large",
                 format!("the body must be at most {max} bytes"),
             ),
+            ApiError::UriTooLong(max) => p(
+                StatusCode::URI_TOO_LONG,
+                "uri-too-long",
+                "Request target too long",
+                format!("the path and query must be at most {max} bytes; send a long filter or outline in a POST body"),
+            ),
+            ApiError::HeadersTooLarge(max) => p(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "headers-too-large",
+                "Request headers too large",
+                format!("the request's headers must be at most {max} bytes together"),
+            ),
+            ApiError::BodyTimeout => p(
+                StatusCode::REQUEST_TIMEOUT,
+                "body-timeout",
+                "The body did not arrive in time",
+                "the request body stopped arriving; nothing was written; send it again".into(),
+            ),
+            ApiError::Overloaded => Problem {
+                retry_after_s: Some(1),
+                ..p(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "overloaded",
+                    "Too many requests at once",
+                    "qala is answering as many requests as it takes at once; try again in a moment".into(),
+                )
+            },
+            ApiError::TimedOut(secs) => Problem {
+                retry_after_s: Some(5),
+                ..p(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "timeout",
+                    "The answer took too long",
+                    format!("the request was not answered within {secs} s; narrow it (a smaller box, a page) or retry"),
+                )
+            },
             ApiError::NotReady => Problem {
                 retry_after_s: Some(2),
                 ..p(
@@ -197,7 +248,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let problem = self.problem();
         // "Not ready" during the index load at start is expected (load balancers poll /readyz), not a failure.
-        if problem.status.is_server_error() && !matches!(self, ApiError::NotReady) {
+        if problem.status.is_server_error() && !matches!(self, ApiError::NotReady | ApiError::Overloaded) {
             tracing::error!(error = %self, "request failed");
         }
         let mut body = json!({

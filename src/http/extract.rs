@@ -5,6 +5,7 @@ use axum::http::{HeaderMap, header, request::Parts};
 use serde_json::Value;
 
 use super::error::ApiError;
+use super::strict_json;
 use crate::domain::FieldError;
 use crate::params::{self, Params, Route};
 
@@ -32,15 +33,26 @@ impl<S: Send + Sync, const MAX: usize> FromRequest<S> for JsonBody<MAX> {
         }
         // Read (up to DRAIN_BYTES) even a body we will refuse, so that a client still sending it gets our
         // answer rather than a connection reset.
-        let bytes = axum::body::to_bytes(req.into_body(), MAX + DRAIN_BYTES)
-            .await
-            .map_err(|_| ApiError::PayloadTooLarge(MAX))?;
+        let bytes = axum::body::to_bytes(req.into_body(), MAX + DRAIN_BYTES).await.map_err(|e| body_error(&e, MAX))?;
         content_type?;
         if bytes.len() > MAX {
             return Err(ApiError::PayloadTooLarge(MAX));
         }
         parse_json(&bytes).map(JsonBody)
     }
+}
+
+/// Why a body could not be read: it stopped arriving (the body timeout of `src/server.rs`), or it went on
+/// beyond `max`.
+pub fn body_error(e: &(dyn std::error::Error + 'static), max: usize) -> ApiError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if c.is::<tower_http::timeout::TimeoutError>() {
+            return ApiError::BodyTimeout;
+        }
+        cause = c.source();
+    }
+    ApiError::PayloadTooLarge(max)
 }
 
 /// The media types a JSON body may be sent as.
@@ -57,7 +69,7 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    strict_json::from_slice(bytes).map_err(|e| {
         // serde_json refuses numbers beyond f64 (1e400) as a syntax error; for a coordinate that is an
         // out-of-range value, not malformed JSON.
         if e.to_string().starts_with("number out of range") {

@@ -17,8 +17,10 @@ mod conditional;
 mod error;
 mod exports;
 mod extract;
+mod headers;
 mod health;
 mod html;
+mod limits;
 mod listing;
 mod map;
 mod map_table;
@@ -28,6 +30,7 @@ mod pins;
 mod request_id;
 mod response;
 mod session;
+mod strict_json;
 mod updates;
 mod web;
 
@@ -69,6 +72,8 @@ pub fn router(state: AppState) -> Router {
             ApiError::Store(crate::store::StoreError::Corrupt("a handler panicked".into())).into_response()
         }))
         .layer(middleware::from_fn(request_id::assign))
+        .layer(middleware::from_fn_with_state(state.clone(), headers::secure))
+        .layer(middleware::from_fn_with_state(state.clone(), limits::guard))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

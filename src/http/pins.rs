@@ -11,10 +11,11 @@ use super::auth::Caller;
 use super::extract::{JsonBody, MAX_SEARCH_BODY_BYTES, QueryPairs, base_url};
 use super::listing::listing;
 use super::response::geojson_response;
-use crate::domain::{FieldError, PinId, parse_new_pin};
+use crate::domain::{FieldError, Idempotency, Pin, PinId, idempotency, parse_new_pin};
 use crate::params::routes;
 use crate::spatial::{PreparedArea, parse_search_area, pin_feature};
 use crate::state::AppState;
+use crate::store::StoreError;
 
 const PINS_PATH: &str = "/api/v1/pins";
 
@@ -25,7 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/pins/{id}", get(get_pin))
 }
 
-/// `POST /api/v1/pins`: validate, commit, index, and only then answer 201.
+/// `POST /api/v1/pins`: validate, commit, index, and only then answer 201. With an `Idempotency-Key`, a
+/// repeat of a report already stored is answered with that pin and writes nothing.
 async fn create_pin(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -44,11 +46,56 @@ async fn create_pin(
             ),
         )]));
     }
-    let pin = state.store.insert_pin(&new_pin).await?;
+    if let Some(raw) = headers.get(idempotency::HEADER) {
+        let key = idempotency::parse_key(raw.as_bytes()).map_err(|e| ApiError::BadParameters(vec![e]))?;
+        let once = Idempotency::new(key, &body);
+        if let Some(replay) = replay(&state, &headers, &once).await? {
+            return Ok(replay);
+        }
+        new_pin.idempotency = Some(once);
+    }
+    let pin = match state.store.insert_pin(&new_pin).await {
+        Ok(pin) => pin,
+        // A retry raced its original and lost: the original committed first, so it is there to answer with.
+        Err(StoreError::KeyTaken) => {
+            let once = new_pin.idempotency.as_ref().ok_or(StoreError::KeyTaken)?;
+            return replay(&state, &headers, once).await?.ok_or_else(|| StoreError::KeyTaken.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     state.index_new_pin(&pin.location());
     tracing::info!(pin = pin.id, category = pin.category.as_str(), visibility = pin.visibility.as_str(), "pin created");
-    let location = format!("{}{PINS_PATH}/{}", base_url(&headers), pin.id);
-    Ok(geojson_response(StatusCode::CREATED, &pin_feature(&pin), Some(&location)))
+    Ok(created(&headers, &pin))
+}
+
+fn created(headers: &HeaderMap, pin: &Pin) -> Response {
+    let location = format!("{}{PINS_PATH}/{}", base_url(headers), pin.id);
+    geojson_response(StatusCode::CREATED, &pin_feature(pin), Some(&location))
+}
+
+/// The answer to a report already made with this key within the window: the same 201 and `Location`, with
+/// the pin as it stands now (staff may have answered it since), and `Idempotent-Replayed: true`; or 422 when
+/// the key came with another body. `None` when the key is new.
+async fn replay(state: &AppState, headers: &HeaderMap, once: &Idempotency) -> Result<Option<Response>, ApiError> {
+    let since = chrono::Utc::now() - idempotency::WINDOW;
+    let Some((id, fingerprint)) = state.store.idempotent_pin(&once.key, since).await? else {
+        return Ok(None);
+    };
+    if fingerprint != once.fingerprint {
+        return Err(ApiError::Validation(vec![FieldError::parameter(
+            idempotency::HEADER,
+            "was already used for a different report in the last 24 hours; send a new key for a new report",
+        )]));
+    }
+    let pin = state
+        .store
+        .pin(id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("idempotency key of pin {id} without its pin")))?;
+    tracing::info!(pin = pin.id, "repeated report answered from its idempotency key");
+    let mut response = created(headers, &pin);
+    response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(Some(response))
 }
 
 /// `GET /api/v1/pins/{id}`, with the `ETag` a staff update must send back in `If-Match`. Read from the

@@ -43,7 +43,10 @@ pub(super) fn k_nearest(raw: &str) -> Result<usize, FieldError> {
 /// # Errors
 /// A [`FieldError`] for `name` when the value is not an id.
 pub fn area_id(name: &str, raw: &str) -> Result<AreaId, FieldError> {
-    raw.trim().parse::<AreaId>().map_err(|_| FieldError::parameter(name, format!("must be an area id; got {raw:?}")))
+    match raw.trim().parse::<AreaId>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(FieldError::parameter(name, format!("must be an area id (a positive whole number); got {raw:?}"))),
+    }
 }
 
 /// A comma-separated list of categories or statuses (`category=pram,wheelchair`).

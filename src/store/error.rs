@@ -14,6 +14,9 @@ pub enum StoreError {
     /// The store cannot be opened: the file or database is not one qala can use. Nothing was changed.
     #[error("{path}: {reason}")]
     Open { path: String, reason: String },
+    /// Another report already holds this `Idempotency-Key` (two retries raced); nothing was written.
+    #[error("the idempotency key is already taken")]
+    KeyTaken,
     /// A row holds a value the domain does not know (another writer, or a newer schema).
     #[error("the store holds an unexpected value: {0}")]
     Corrupt(String),
@@ -32,5 +35,13 @@ impl From<sqlx::Error> for StoreError {
             }
             other => StoreError::Query(other),
         }
+    }
+}
+
+/// The error of inserting an idempotency key: a unique violation means another report holds it.
+pub(crate) fn key_insert_error(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::KeyTaken,
+        _ => e.into(),
     }
 }

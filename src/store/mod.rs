@@ -16,8 +16,10 @@ pub mod gpkg;
 pub mod postgis;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 pub use error::StoreError;
+pub(crate) use error::key_insert_error;
 
 use crate::domain::{
     Area, AreaVersion, AuditEntry, Contact, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin,
@@ -41,6 +43,12 @@ pub trait Store: Send + Sync + 'static {
     /// # Errors
     /// Any store failure; nothing is written then.
     async fn insert_pin(&self, pin: &NewPin) -> Result<Pin, StoreError>;
+
+    /// The pin created with idempotency key `key` at or after `since`, and its body's fingerprint.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn idempotent_pin(&self, key: &str, since: DateTime<Utc>) -> Result<Option<(PinId, Vec<u8>)>, StoreError>;
 
     /// Inserts many pins (and their contacts) in one transaction and returns them, in order, once committed;
     /// the store assigns the ids. Seeding and bulk loads use it; one commit for many rows is what makes them

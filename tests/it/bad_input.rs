@@ -71,6 +71,24 @@ fn body_cases() -> Vec<Case> {
             pointer: Some(""),
         },
         Case {
+            // A parser differential: serde_json alone would keep the second geometry, another parser the
+            // first (issue 17).
+            name: "a key twice",
+            content_type: Some("application/geo+json"),
+            body: br#"{"type":"Feature","geometry":{"type":"Point","coordinates":[76.9458,43.238]},"geometry":{"type":"Point","coordinates":[76.95,43.25]},"properties":{"category":"pram","description":"d"}}"#.to_vec(),
+            status: 400,
+            problem: "/problems/malformed-json",
+            pointer: None,
+        },
+        Case {
+            name: "nested 10,000 deep",
+            content_type: Some("application/json"),
+            body: format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+            status: 400,
+            problem: "/problems/malformed-json",
+            pointer: None,
+        },
+        Case {
             name: "wrong content type",
             content_type: Some("text/plain"),
             body: ok.to_string().into_bytes(),
@@ -241,6 +259,27 @@ fn body_cases() -> Vec<Case> {
             Some("/properties/description"),
         ),
         case(
+            "description of invisible characters only",
+            with_props(json!({"category": "pram", "description": "\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}"})),
+            422,
+            "/problems/validation",
+            Some("/properties/description"),
+        ),
+        case(
+            "bidi override in description",
+            with_props(json!({"category": "pram", "description": "call +7 701 \u{202E}8765 432"})),
+            422,
+            "/problems/validation",
+            Some("/properties/description"),
+        ),
+        case(
+            "bidi isolate in contact",
+            with_props(json!({"category": "pram", "description": "d", "contact": "a\u{2066}@b.kz"})),
+            422,
+            "/problems/validation",
+            Some("/properties/contact"),
+        ),
+        case(
             "bad contact",
             with_props(json!({"category": "pram", "description": "d", "contact": "call me"})),
             422,
@@ -331,6 +370,10 @@ async fn bad_listing_parameters_are_400_and_name_the_parameter(kind: StoreKind) 
         ("status=done", "status"),
         ("colour=red", "colour"),
         ("limit=5&limit=6", "limit"),
+        // Area ids are positive: the README promises 400 for a malformed one, not 404.
+        ("within=-1", "within"),
+        ("within=0", "within"),
+        ("within=9223372036854775808", "within"),
     ];
     for (query, parameter) in cases {
         let r = server.get(&format!("/api/v1/pins?{query}")).await;

@@ -22,6 +22,7 @@ mod durability;
 mod exports;
 mod geopackage_gdal;
 mod gpkg_contention;
+mod hardening;
 mod harness;
 mod index_differential;
 mod lifecycle;

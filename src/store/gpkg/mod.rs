@@ -74,6 +74,14 @@ impl Store for GpkgStore {
         self.reports.insert(pin.clone()).await
     }
 
+    async fn idempotent_pin(
+        &self,
+        key: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<(PinId, Vec<u8>)>, StoreError> {
+        pins::idempotent(&self.readers, key, since).await
+    }
+
     async fn insert_pins(&self, pins: &[PinRecord]) -> Result<Vec<Pin>, StoreError> {
         pins::insert_many(&self.writer, pins).await
     }

@@ -4,9 +4,9 @@
 use sqlx::sqlite::SqlitePool;
 
 use super::{format_time, parse_time};
-use crate::domain::{Pin, PinId, PinLocation, PinRecord};
+use crate::domain::{Pin, PinId, PinLocation, PinRecord, idempotency};
 use crate::spatial::gpkg_blob::{gpkg_to_point, point_to_gpkg};
-use crate::store::{StoreError, category, in_id_order, precision, status, visibility};
+use crate::store::{StoreError, category, in_id_order, key_insert_error, precision, status, visibility};
 
 /// `fid, geom, category, status, description, created_at, updated_at, location_precision, duplicate_of,
 /// visibility`.
@@ -65,11 +65,38 @@ pub(super) async fn insert_many(writer: &SqlitePool, records: &[PinRecord]) -> R
                 .execute(&mut *tx)
                 .await?;
         }
+        if let Some(once) = &r.pin.idempotency {
+            sqlx::query(include_str!("sql/forget_idempotency.sql"))
+                .bind(format_time(r.created_at - idempotency::WINDOW))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(include_str!("sql/insert_idempotency.sql"))
+                .bind(&once.key)
+                .bind(&once.fingerprint[..])
+                .bind(id)
+                .bind(&created)
+                .execute(&mut *tx)
+                .await
+                .map_err(key_insert_error)?;
+        }
         // Read back through the stored text, so the answer carries exactly the stored time.
         out.push(r.stored(id, parse_time(&created)?));
     }
     tx.commit().await?;
     Ok(out)
+}
+
+/// The pin created with idempotency key `key` at or after `since`, and its body's fingerprint.
+pub(super) async fn idempotent(
+    readers: &SqlitePool,
+    key: &str,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<(PinId, Vec<u8>)>, StoreError> {
+    Ok(sqlx::query_as(include_str!("sql/idempotent_pin.sql"))
+        .bind(key)
+        .bind(format_time(since))
+        .fetch_optional(readers)
+        .await?)
 }
 
 pub(super) async fn by_ids(readers: &SqlitePool, ids: &[PinId]) -> Result<Vec<Pin>, StoreError> {

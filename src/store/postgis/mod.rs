@@ -23,10 +23,10 @@ use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
-use super::{AuditQuery, Store, StoreError, UpdateOutcome, in_id_order};
+use super::{AuditQuery, Store, StoreError, UpdateOutcome, in_id_order, key_insert_error};
 use crate::domain::{
     Area, AreaVersion, AuditEntry, Contact, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin,
-    NewPinUpdate, Pin, PinId, PinLocation, PinRecord, PinUpdate, Role, StaffMember, VersionId,
+    NewPinUpdate, Pin, PinId, PinLocation, PinRecord, PinUpdate, Role, StaffMember, VersionId, idempotency,
 };
 use rows::{LocationRow, PinRow};
 
@@ -96,8 +96,33 @@ impl Store for PostgisStore {
                 .execute(&mut *tx)
                 .await?;
         }
+        if let Some(once) = &pin.idempotency {
+            sqlx::query(include_str!("sql/forget_idempotency.sql"))
+                .bind(chrono::Utc::now() - idempotency::WINDOW)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(include_str!("sql/insert_idempotency.sql"))
+                .bind(&once.key)
+                .bind(&once.fingerprint[..])
+                .bind(row.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(key_insert_error)?;
+        }
         tx.commit().await?;
         row.try_into()
+    }
+
+    async fn idempotent_pin(
+        &self,
+        key: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<(PinId, Vec<u8>)>, StoreError> {
+        Ok(sqlx::query_as(include_str!("sql/idempotent_pin.sql"))
+            .bind(key)
+            .bind(since)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     async fn insert_pins(&self, pins: &[PinRecord]) -> Result<Vec<Pin>, StoreError> {

@@ -33,6 +33,8 @@ pub struct ServeOptions {
     pub geocoder_url: Option<String>,
     /// `pre` or `post`.
     pub moderation: Option<&'static str>,
+    /// Any other flags, as written on the command line (`--max-requests-in-flight=1`).
+    pub flags: Vec<String>,
 }
 
 /// qala serving on 127.0.0.1 on a free port, in this process. Dropping it shuts it down.
@@ -87,6 +89,7 @@ impl Server {
         if let Some(mode) = options.moderation {
             argv.push(format!("--moderation={mode}"));
         }
+        argv.extend(options.flags);
         let log_path = dir.join(format!("{}.log", store.name));
         let mut server = Server { api: Api::new(String::new()), argv, log_path, running: None };
         server.spawn().await;

@@ -1,0 +1,1 @@
+SELECT pin_id, fingerprint FROM pin_idempotency WHERE key = ? AND created_at >= ?

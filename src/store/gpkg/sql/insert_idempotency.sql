@@ -1,0 +1,1 @@
+INSERT INTO pin_idempotency (key, fingerprint, pin_id, created_at) VALUES (?, ?, ?, ?)

@@ -1,0 +1,1 @@
+DELETE FROM pin_idempotency WHERE created_at < $1
