@@ -25,11 +25,36 @@ pub enum Command {
     Export(ExportArgs),
     /// The city's staff: add members with a role, list them, issue tokens, revoke.
     Staff(StaffArgs),
+    /// Reporters' contacts: delete those past their retention now.
+    Contacts {
+        #[command(subcommand)]
+        command: ContactsCommand,
+    },
     /// Move everything between stores.
     Store {
         #[command(subcommand)]
         command: StoreCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactsCommand {
+    /// Delete the contacts of pins reported more than `--contact-retention-days` ago, and say how many.
+    Purge {
+        #[command(flatten)]
+        retention: RetentionArgs,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// How long a reporter's contact is kept.
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// Days a reporter's contact is kept after the report (by then the pin has been answered, or the
+    /// contact is stale); 0 keeps contacts for ever.
+    #[arg(long, env = "QALA_CONTACT_RETENTION_DAYS", default_value_t = 365)]
+    pub contact_retention_days: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +120,12 @@ pub struct StoreArgs {
     /// Largest number of connections to PostgreSQL.
     #[arg(long, env = "QALA_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub max_connections: u32,
+
+    /// The key that seals reporters' contacts (base64 of 32 bytes, kept outside the store), used unless
+    /// `QALA_CONTACT_KEY` holds the key itself. Created, readable by its owner only, on the first start of a
+    /// store without contacts. Back it up with the store: without it no contact can be read.
+    #[arg(long, env = "QALA_CONTACT_KEY_FILE", default_value = "data/qala-contact.key")]
+    pub contact_key_file: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -270,12 +301,42 @@ pub struct ServeArgs {
     #[arg(long, env = "QALA_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout_secs: u64,
 
+    /// The URL the public reaches qala at (`https://qala.example.kz`, a path allowed): every link and
+    /// `Location` is built from it. Without it they come from a trusted proxy's `X-Forwarded-Host`/`-Proto`,
+    /// else from the request's `Host`.
+    #[arg(long, env = "QALA_PUBLIC_URL", value_parser = crate::edge::Edge::parse_public_url)]
+    pub public_url: Option<String>,
+
+    /// The address or CIDR of a proxy in front of qala whose `X-Forwarded-For`, `-Host` and `-Proto` may be
+    /// believed (repeat the flag, or separate by commas). Without one, the socket's address is the client's.
+    #[arg(long = "trusted-proxy", env = "QALA_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Anonymous reports per address: `N/P` (N per P seconds, minutes or hours, e.g. `10/10m`) or `off`.
+    #[arg(long, env = "QALA_REPORT_RATE", default_value = "10/10m")]
+    pub report_rate: String,
+
+    /// How many reports an address may send at once before the rate applies.
+    #[arg(long, env = "QALA_REPORT_BURST", default_value_t = 3)]
+    pub report_burst: u32,
+
+    #[command(flatten)]
+    pub retention: RetentionArgs,
+
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "QALA_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
 
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+/// A trusted proxy: a CIDR (`10.0.0.0/8`) or a single address (`10.0.0.5`).
+fn parse_proxy(raw: &str) -> Result<ipnet::IpNet, String> {
+    let raw = raw.trim();
+    raw.parse::<ipnet::IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{raw:?} is not an address or a CIDR (10.0.0.0/8, 2001:db8::/32)"))
 }
 
 impl ServeArgs {

@@ -26,6 +26,10 @@
 //! - [`export`]: the export formats (GeoJSON, GeoJSONSeq, CSV streamed; GeoPackage, FlatGeobuf built whole)
 //!   and what an export holds.
 //! - [`ingest`], [`seed`]: areas loaded into a store; deterministic synthetic pins for demos and benchmarks.
+//! - [`contact_key`], [`retention`]: reporters' contacts sealed at rest (XChaCha20-Poly1305, the key kept
+//!   outside the store) and deleted when their retention is over.
+//! - [`limits`], [`edge`], [`rate_limit`]: what a stranger may cost (time, size, concurrency), how qala is
+//!   reached (public URL, trusted proxies), and how many anonymous writes an address may make.
 //!
 //! The edges:
 //! - [`http`]: one file per resource; `error.rs` maps every failure to RFC 9457 problem+json; `extract.rs`
@@ -40,7 +44,9 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod contact_key;
 pub mod domain;
+pub mod edge;
 pub mod export;
 pub mod feature_cache;
 pub mod filter;
@@ -49,6 +55,8 @@ pub mod index;
 pub mod ingest;
 pub mod limits;
 pub mod params;
+pub mod rate_limit;
+pub mod retention;
 pub mod seed;
 pub mod selection;
 pub mod server;

@@ -9,10 +9,13 @@
 //! the user's seed, and pins are drawn one after another, so the first `k` pins of a run of `n` are the pins
 //! of a run of `k`: 10k ⊂ 100k ⊂ 1M in the benchmarks.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::contact_key::ContactKey;
 use crate::domain::{Category, Contact, LocationPrecision, NewPin, PinRecord, Status};
 use crate::spatial::ServiceArea;
 
@@ -37,6 +40,8 @@ struct Hotspot {
 /// An endless, deterministic stream of pins inside the service area.
 pub struct PinGenerator {
     rng: ChaCha8Rng,
+    /// Seals the synthetic contacts; without it the pins carry none (the draws are the same either way).
+    contacts: Option<Arc<ContactKey>>,
     area: ServiceArea,
     bounds: [f64; 4],
     hotspots: Vec<Hotspot>,
@@ -52,7 +57,12 @@ impl PinGenerator {
             let (lon, lat) = uniform_point(&mut rng, &area, bounds);
             hotspots.push(Hotspot { lon, lat, sigma_m: rng.random_range(60.0..350.0) });
         }
-        Self { rng, area, bounds, hotspots }
+        Self { rng, contacts: None, area, bounds, hotspots }
+    }
+
+    /// The same generator, sealing the synthetic contacts (about 15% of pins have one) with `key`.
+    pub fn with_contacts(self, key: Arc<ContactKey>) -> Self {
+        Self { contacts: Some(key), ..self }
     }
 
     /// The next pin's location: spread over the city or near a hotspot.
@@ -89,6 +99,10 @@ impl Iterator for PinGenerator {
                 self.rng.random_range(0..10_000)
             ))
         });
+        let contact = match (&self.contacts, contact) {
+            (Some(key), Some(c)) => key.seal(&c).ok(),
+            _ => None,
+        };
         let pin = NewPin {
             lon,
             lat,

@@ -34,6 +34,8 @@ pub async fn run(
 ) -> std::io::Result<()> {
     tokio::spawn(load_index(state.clone()));
     tokio::spawn(follow_areas(state.clone()));
+    tokio::spawn(forget_idle_addresses(state.clone()));
+    tokio::spawn(purge_old_contacts(state.clone()));
     let limits = state.limits.clone();
     serve(listener, crate::http::router(state), &limits, shutdown).await;
     Ok(())
@@ -166,6 +168,31 @@ async fn follow_areas(state: AppState) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "checking the store for area changes failed"),
         }
+    }
+}
+
+/// Deletes the contacts past their retention, at start and every six hours (see [`crate::retention`]).
+async fn purge_old_contacts(state: AppState) {
+    let mut every = tokio::time::interval(Duration::from_secs(6 * 3600));
+    loop {
+        every.tick().await;
+        let days = state.contact_retention_days;
+        match crate::retention::purge_contacts(state.store.as_ref(), days, crate::domain::Actor::service()).await {
+            Ok(Some((purged, _))) if purged > 0 => {
+                tracing::info!(purged, days, "contacts past their retention deleted")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purging old contacts failed; will retry"),
+        }
+    }
+}
+
+/// Keeps the rate limiters' tables to the addresses seen lately.
+async fn forget_idle_addresses(state: AppState) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        state.forget_idle_addresses();
     }
 }
 

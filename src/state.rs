@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::contact_key::ContactKey;
 use crate::domain::{AreaId, ModerationMode, PinId, PinLocation, Visibility};
+use crate::edge::Edge;
 use crate::feature_cache::{FeatureCache, Rendered};
 use crate::index::{AreaIndex, PinIndex};
 use crate::limits::Limits;
 use crate::params::QueryError;
+use crate::rate_limit::{AddressLimiter, Rate};
 use crate::spatial::{PreparedArea, ServiceArea};
 use crate::store::{Store, StoreError};
 
@@ -38,7 +41,21 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Permits for the requests being handled, `limits.max_in_flight` of them.
     pub in_flight: Arc<tokio::sync::Semaphore>,
+    /// The public URL and the trusted proxies (`--public-url`, `--trusted-proxy`).
+    pub edge: Arc<Edge>,
+    /// Anonymous reports per address (`--report-rate`, `--report-burst`).
+    pub report_limit: Arc<AddressLimiter>,
+    /// Failed sign-ins per address.
+    pub sign_in_limit: Arc<AddressLimiter>,
+    /// Seals reporters' contacts before they are stored and opens them for an audited read (`qala serve`
+    /// always has one; a state without one takes no contact).
+    pub contact_key: Option<Arc<ContactKey>>,
+    /// Days a contact is kept after its report (0: for ever); `qala serve` purges older ones on a schedule.
+    pub contact_retention_days: u32,
 }
+
+/// Failed sign-in attempts an address may make: 5 at once, then one every 6 seconds.
+pub const SIGN_IN_FAILURES: Rate = Rate { count: 10, period: std::time::Duration::from_secs(60), burst: 5 };
 
 /// Stripes of [`AppState::pin_locks`]: enough that 16 or 64 planners at once rarely share one.
 const PIN_LOCK_STRIPES: usize = 256;
@@ -83,7 +100,29 @@ impl AppState {
             web: Arc::new(WebConfig::default()),
             limits: Arc::new(Limits::default()),
             in_flight: Limits::default().in_flight(),
+            edge: Arc::new(Edge::default()),
+            report_limit: Arc::new(AddressLimiter::new(None)),
+            sign_in_limit: Arc::new(AddressLimiter::new(Some(SIGN_IN_FAILURES))),
+            contact_key: None,
+            contact_retention_days: 0,
         }
+    }
+
+    /// The same state with the key that seals contacts, kept `retention_days` after their report.
+    pub fn with_contact_key(self, key: Arc<ContactKey>, retention_days: u32) -> Self {
+        Self { contact_key: Some(key), contact_retention_days: retention_days, ..self }
+    }
+
+    /// The same state behind `edge`, with anonymous reports limited to `reports` per address (`None`:
+    /// unlimited).
+    pub fn with_edge(self, edge: Edge, reports: Option<Rate>) -> Self {
+        Self { edge: Arc::new(edge), report_limit: Arc::new(AddressLimiter::new(reports)), ..self }
+    }
+
+    /// Forgets the addresses whose rate allowances are full again (called now and then by the server).
+    pub fn forget_idle_addresses(&self) {
+        self.report_limit.forget_idle();
+        self.sign_in_limit.forget_idle();
     }
 
     /// The same state with other limits.

@@ -1,6 +1,7 @@
 //! The `qala` command line: one file per subcommand.
 
 mod areas;
+mod contacts;
 mod export;
 mod seed;
 pub mod serve;
@@ -14,7 +15,9 @@ use tracing_subscriber::EnvFilter;
 
 use std::sync::Arc;
 
-use crate::config::{Cli, Command, StoreArgs, StoreCommand};
+use crate::config::{Cli, Command, ContactsCommand, StoreArgs, StoreCommand};
+use crate::contact_key::{ContactKey, KeyError, KeySource};
+use crate::domain::Contact;
 use crate::store::Store;
 use crate::store::gpkg::GpkgStore;
 use crate::store::postgis::PostgisStore;
@@ -45,6 +48,9 @@ pub fn main() -> ExitCode {
             Command::Export(args) => export::run(args).await,
             Command::Staff(args) => staff::run(args).await,
             Command::Store { command: StoreCommand::Copy { from, to } } => store::copy(&from, &to).await,
+            Command::Contacts { command: ContactsCommand::Purge { retention, store } } => {
+                contacts::purge(&retention, &store).await
+            }
         }
     });
     match result {
@@ -80,6 +86,42 @@ pub enum CliError {
 ///
 /// # Errors
 /// When no store is configured or it cannot be opened.
+/// The key that seals contacts for `store`: checked against the newest sealed contact (a wrong key is
+/// refused before anything is written with it), created when the store has none yet, and then used to seal
+/// the contacts an older qala stored in plain text.
+///
+/// # Errors
+/// A wrong, malformed or missing key, or a store failure.
+pub async fn contact_key(store: &dyn Store, args: &StoreArgs) -> Result<Arc<ContactKey>, CliError> {
+    let newest = store.newest_sealed_contact().await?;
+    let env = std::env::var("QALA_CONTACT_KEY").ok();
+    let from = KeySource { env: env.as_deref(), file: &args.contact_key_file };
+    let usage = |e: KeyError| CliError::Usage(format!("contact key: {e}"));
+    let (key, created) = ContactKey::load(&from, newest.is_none()).map_err(usage)?;
+    if created {
+        tracing::info!(file = %args.contact_key_file.display(), "created a new contact key; back it up with the store");
+    }
+    if let Some(sealed) = newest {
+        key.open(&sealed).map_err(|_| {
+            CliError::Usage(format!(
+                "the contact key from {} does not open this store's contacts: give the key the store was written                  with (QALA_CONTACT_KEY, or --contact-key-file PATH); nothing was changed",
+                key.source()
+            ))
+        })?;
+    }
+    let plain = store.plain_contacts().await?;
+    if !plain.is_empty() {
+        let sealed = plain
+            .into_iter()
+            .map(|(id, text)| key.seal(&Contact::new_unchecked(text)).map(|s| (id, s)))
+            .collect::<Result<Vec<_>, KeyError>>()
+            .map_err(usage)?;
+        store.seal_contacts(&sealed).await?;
+        tracing::info!(contacts = sealed.len(), "sealed the contacts an older qala stored in plain text");
+    }
+    Ok(Arc::new(key))
+}
+
 pub async fn open_store(args: &StoreArgs) -> Result<Arc<dyn Store>, CliError> {
     match args.database_url.as_deref().filter(|u| !u.is_empty()) {
         Some(url) => {

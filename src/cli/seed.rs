@@ -4,7 +4,7 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{CliError, open_store};
+use super::{CliError, contact_key, open_store};
 use crate::config::SeedArgs;
 use crate::ingest::seed_shipped_areas;
 use crate::seed::PinGenerator;
@@ -16,11 +16,12 @@ const BATCH: usize = 5000;
 pub async fn run(args: SeedArgs) -> Result<(), CliError> {
     let store = open_store(&args.store).await?;
     seed_shipped_areas(store.as_ref()).await?;
+    let key = contact_key(store.as_ref(), &args.store).await?;
     let bar = ProgressBar::new(args.count).with_style(
         ProgressStyle::with_template("seeding pins [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut pins = PinGenerator::new(args.seed, ServiceArea::almaty()?);
+    let mut pins = PinGenerator::new(args.seed, ServiceArea::almaty()?).with_contacts(key);
     let mut written: u64 = 0;
     while written < args.count {
         let take = usize::try_from(args.count - written).unwrap_or(BATCH).min(BATCH);

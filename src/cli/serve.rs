@@ -3,10 +3,12 @@
 
 use tokio::net::TcpListener;
 
-use super::{CliError, open_store};
+use super::{CliError, contact_key, open_store};
 use crate::config::ServeArgs;
+use crate::edge::Edge;
 use crate::feature_cache::FeatureCache;
 use crate::ingest::seed_shipped_areas;
+use crate::rate_limit::Rate;
 use crate::server;
 use crate::spatial::ServiceArea;
 use crate::state::{AppState, WebConfig};
@@ -32,8 +34,10 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
 /// The store cannot be opened or seeded, or the address cannot be bound.
 pub async fn listen(args: ServeArgs) -> Result<(TcpListener, AppState), CliError> {
     let limits = args.limits();
+    let report_rate = Rate::parse(&args.report_rate, args.report_burst).map_err(CliError::Usage)?;
     let store = open_store(&args.store).await?;
     seed_shipped_areas(store.as_ref()).await?;
+    let contact_key = contact_key(store.as_ref(), &args.store).await?;
     let features = FeatureCache::new(args.feature_cache_mib.saturating_mul(1024 * 1024));
     // An empty QALA_BASEMAP_STYLE (a deployment unsetting it) means no basemap, not a style at "".
     let basemap_style = args.basemap_style.filter(|s| !s.trim().is_empty());
@@ -43,7 +47,9 @@ pub async fn listen(args: ServeArgs) -> Result<(TcpListener, AppState), CliError
     let state = AppState::new(store, ServiceArea::almaty()?, features)
         .with_web(web)
         .with_moderation(moderation)
-        .with_limits(limits);
+        .with_limits(limits)
+        .with_contact_key(contact_key, args.retention.contact_retention_days)
+        .with_edge(Edge { public_url: args.public_url, trusted_proxies: args.trusted_proxies }, report_rate);
     let listener = TcpListener::bind(args.bind)
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on {}", args.bind), source })?;

@@ -21,10 +21,11 @@ pub enum AuditAction {
     PinModerate,
     AreaImport,
     AreaActivate,
+    ContactsPurge,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 11] = [
         AuditAction::StaffAdd,
         AuditAction::StaffToken,
         AuditAction::StaffRevoke,
@@ -35,6 +36,7 @@ impl AuditAction {
         AuditAction::PinModerate,
         AuditAction::AreaImport,
         AuditAction::AreaActivate,
+        AuditAction::ContactsPurge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +51,7 @@ impl AuditAction {
             AuditAction::PinModerate => "pin.moderate",
             AuditAction::AreaImport => "area.import",
             AuditAction::AreaActivate => "area.activate",
+            AuditAction::ContactsPurge => "contacts.purge",
         }
     }
 }

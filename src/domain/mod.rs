@@ -25,7 +25,10 @@ pub use idempotency::Idempotency;
 pub use moderation::{
     ModerationAction, ModerationMode, ModerationRequest, REASON_MAX_CHARS, Visibility, parse_moderation,
 };
-pub use pin::{Category, Contact, LocationPrecision, NewPin, Pin, PinId, PinLocation, PinRecord, Status, UnknownValue};
+pub use pin::{
+    Category, Contact, LocationPrecision, NewPin, Pin, PinId, PinLocation, PinRecord, SealedContact, Status,
+    UnknownValue,
+};
 pub use query::{Cursor, Limit, Near, NearCursor, PinFilter, PinStats};
 pub use staff::{
     Credential, CredentialKind, NewCredential, Power, Role, STAFF_NAME_MAX, StaffMember, check_staff_name,

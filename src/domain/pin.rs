@@ -176,6 +176,28 @@ impl fmt::Debug for Contact {
     }
 }
 
+/// A contact as the store holds it: sealed by [`crate::contact_key::ContactKey`] (`sealed:v1 …`), opaque to
+/// the stores, which keep and copy it as it is.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedContact(String);
+
+impl SealedContact {
+    /// Wraps text a store read, or a seal just made.
+    pub fn new_unchecked(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SealedContact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SealedContact(..)")
+    }
+}
+
 /// A validated report, not yet stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPin {
@@ -184,7 +206,8 @@ pub struct NewPin {
     pub precision: LocationPrecision,
     pub category: Category,
     pub description: String,
-    pub contact: Option<Contact>,
+    /// The reporter's contact, sealed before it reaches a store.
+    pub contact: Option<SealedContact>,
     /// Public, or pending when the service moderates before publishing (`--moderation pre`).
     pub visibility: Visibility,
     /// The `Idempotency-Key` it was sent with, stored with it in the same transaction.

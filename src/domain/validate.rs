@@ -12,11 +12,12 @@ pub const DESCRIPTION_MAX_CHARS: usize = 2000;
 const CONTACT_MAX_CHARS: usize = 254;
 const PROPERTIES: [&str; 4] = ["category", "description", "contact", "location_precision"];
 
-/// Validates a `POST /api/v1/pins` body.
+/// Validates a `POST /api/v1/pins` body: the new pin (its contact not yet sealed, so `None` in it) and the
+/// reporter's contact, if any, for the caller to seal.
 ///
 /// # Errors
 /// Every invalid field, each named by JSON pointer.
-pub fn parse_new_pin(body: &Value) -> Result<NewPin, Vec<FieldError>> {
+pub fn parse_new_pin(body: &Value) -> Result<(NewPin, Option<Contact>), Vec<FieldError>> {
     let mut errors = Vec::new();
     let Some(feature) = body.as_object() else {
         return Err(vec![FieldError::pointer("", "the body must be a GeoJSON Feature object")]);
@@ -33,16 +34,19 @@ pub fn parse_new_pin(body: &Value) -> Result<NewPin, Vec<FieldError>> {
         }
     };
     match (point, category, description, errors.is_empty()) {
-        (Some((lon, lat)), Some(category), Some(description), true) => Ok(NewPin {
-            lon,
-            lat,
-            precision,
-            category,
-            description,
+        (Some((lon, lat)), Some(category), Some(description), true) => Ok((
+            NewPin {
+                lon,
+                lat,
+                precision,
+                category,
+                description,
+                contact: None,
+                visibility: Visibility::Public,
+                idempotency: None,
+            },
             contact,
-            visibility: Visibility::Public,
-            idempotency: None,
-        }),
+        )),
         _ => Err(errors),
     }
 }
@@ -201,7 +205,7 @@ mod tests {
     #[test]
     fn accepts_a_good_report_and_trims() {
         let v = feature(json!([76.95, 43.24]), json!({"category": "wheelchair", "description": "  no ramp  "}));
-        let pin = parse_new_pin(&v).ok();
+        let pin = parse_new_pin(&v).ok().map(|(p, _)| p);
         assert_eq!(pin.as_ref().map(|p| p.description.as_str()), Some("no ramp"));
         assert_eq!(pin.map(|p| p.category), Some(Category::Wheelchair));
     }
@@ -246,7 +250,7 @@ mod tests {
             }
             feature(json!([76.9, 43.2]), p)
         };
-        let precision = |v: &Value| parse_new_pin(v).ok().map(|p| p.precision);
+        let precision = |v: &Value| parse_new_pin(v).ok().map(|(p, _)| p.precision);
         assert_eq!(precision(&props(json!({}))), Some(LocationPrecision::Point));
         assert_eq!(precision(&props(json!({"location_precision": "district"}))), Some(LocationPrecision::District));
         assert_eq!(precision(&props(json!({"location_precision": null}))), Some(LocationPrecision::Point));

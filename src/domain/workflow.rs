@@ -130,6 +130,11 @@ impl Actor {
         Self { name: "qala-cli".into(), role: None }
     }
 
+    /// The service itself, acting on a schedule (the contact retention).
+    pub fn service() -> Self {
+        Self { name: "qala-serve".into(), role: None }
+    }
+
     pub fn role_str(&self) -> &'static str {
         self.role.map_or("system", Role::as_str)
     }

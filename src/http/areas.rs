@@ -15,7 +15,8 @@ use serde_json::{Map, Value, json};
 
 use super::ApiError;
 use super::auth::Caller;
-use super::extract::{QueryPairs, base_url};
+use super::client::base_url;
+use super::extract::QueryPairs;
 use super::listing::listing;
 use super::response::{geojson_response, json_document};
 use crate::domain::{Area, AreaId, AreaKind, FieldError, PinId};

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use super::ApiError;
 use super::auth::Staff;
-use super::extract::{QueryPairs, base_url};
+use super::client::base_url;
+use super::extract::QueryPairs;
 use super::response::href;
 use crate::domain::{AuditEntry, Cursor, FieldError, Limit, Power, TimeRange};
 use crate::export::{ExportError, defuse_formula};

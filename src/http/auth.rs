@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, Method, header, request::Parts};
 use chrono::Utc;
 
 use super::ApiError;
+use super::client::base_url;
 use crate::auth::{StaffSession, authenticate};
 use crate::domain::{CredentialKind, Pin, Power, Visibility};
 use crate::state::AppState;
@@ -115,8 +116,17 @@ fn check_origin(parts: &Parts) -> Result<(), ApiError> {
     let host = parts.headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin = parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let origin_host = origin.and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
-    match (origin_host, host) {
-        (Some(o), Some(h)) if o.eq_ignore_ascii_case(h) => Ok(()),
+    // This site is the host the request was sent to, or the one qala is publicly reached at (behind a proxy
+    // that rewrites `Host`, or with `--public-url`).
+    let base = base_url(&parts.headers);
+    let public_host = base.split_once("://").map(|(_, rest)| rest.split('/').next().unwrap_or(rest));
+    match origin_host {
+        Some(o)
+            if host.is_some_and(|h| o.eq_ignore_ascii_case(h))
+                || public_host.is_some_and(|h| o.eq_ignore_ascii_case(h)) =>
+        {
+            Ok(())
+        }
         _ => Err(ApiError::Forbidden(
             "a request signed in by cookie must come from qala's own pages (its Origin must be this site)".into(),
         )),

@@ -58,6 +58,9 @@ pub enum ApiError {
     /// The body stopped arriving for longer than the body timeout (408).
     #[error("request body timed out")]
     BodyTimeout,
+    /// This address has sent its allowance of anonymous writes; it may again after the duration (429).
+    #[error("rate limited for {0:?}")]
+    RateLimited(std::time::Duration),
     /// As many requests as qala takes at once are in flight (503 at once, with `Retry-After`).
     #[error("overloaded")]
     Overloaded,
@@ -198,6 +201,22 @@ impl ApiError {
                 "The body did not arrive in time",
                 "the request body stopped arriving; nothing was written; send it again".into(),
             ),
+            ApiError::RateLimited(wait) => {
+                let secs = u32::try_from(wait.as_secs().saturating_add(u64::from(wait.subsec_nanos() > 0)))
+                    .unwrap_or(u32::MAX)
+                    .max(1);
+                Problem {
+                    retry_after_s: Some(secs),
+                    ..p(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "rate-limited",
+                        "Too many requests from this address",
+                        format!(
+                            "this address has sent as many of these as qala takes in a while; try again in {secs} s; nothing was written"
+                        ),
+                    )
+                }
+            }
             ApiError::Overloaded => Problem {
                 retry_after_s: Some(1),
                 ..p(

@@ -107,11 +107,3 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
         ))
     }
 }
-
-/// The service's own base URL as the client sees it, for absolute links (`X-Forwarded-*` respected).
-pub fn base_url(headers: &HeaderMap) -> String {
-    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let host = get("x-forwarded-host").or_else(|| get(header::HOST.as_str())).unwrap_or("localhost");
-    let proto = get("x-forwarded-proto").unwrap_or("http");
-    format!("{proto}://{host}")
-}

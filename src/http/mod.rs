@@ -12,6 +12,7 @@ mod area_imports;
 mod areas;
 mod audit;
 mod auth;
+mod client;
 mod collection;
 mod conditional;
 mod error;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(request_id::assign))
         .layer(middleware::from_fn_with_state(state.clone(), headers::secure))
         .layer(middleware::from_fn_with_state(state.clone(), limits::guard))
+        .layer(middleware::from_fn_with_state(state.clone(), client::identify))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

@@ -1,14 +1,16 @@
 //! `/api/v1/pins`: report a problem, read one, list them by box, area, drawn outline or distance.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 
 use super::ApiError;
 use super::auth::Caller;
-use super::extract::{JsonBody, MAX_SEARCH_BODY_BYTES, QueryPairs, base_url};
+use super::client::ClientAddr;
+use super::client::base_url;
+use super::extract::{JsonBody, MAX_SEARCH_BODY_BYTES, QueryPairs};
 use super::listing::listing;
 use super::response::geojson_response;
 use crate::domain::{FieldError, Idempotency, Pin, PinId, idempotency, parse_new_pin};
@@ -31,9 +33,11 @@ pub fn router() -> Router<AppState> {
 async fn create_pin(
     State(state): State<AppState>,
     headers: HeaderMap,
+    caller: Caller,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let mut new_pin = parse_new_pin(&body).map_err(ApiError::Validation)?;
+    let (mut new_pin, contact) = parse_new_pin(&body).map_err(ApiError::Validation)?;
     new_pin.visibility = state.moderation.new_report();
     if !state.service_area.covers(new_pin.lon, new_pin.lat) {
         return Err(ApiError::Validation(vec![FieldError::pointer(
@@ -53,6 +57,15 @@ async fn create_pin(
             return Ok(replay);
         }
         new_pin.idempotency = Some(once);
+    }
+    if let Some(contact) = contact {
+        let key = state.contact_key.as_ref().ok_or_else(|| ApiError::Internal("no contact key".into()))?;
+        new_pin.contact = Some(key.seal(&contact).map_err(|e| ApiError::Internal(e.to_string()))?);
+    }
+    // Counted here, after validation and the replay check: a report the citizen must correct, or a retry
+    // answered from its key, does not use up their allowance. Staff are not limited.
+    if caller.0.is_none() {
+        state.report_limit.check(client).map_err(ApiError::RateLimited)?;
     }
     let pin = match state.store.insert_pin(&new_pin).await {
         Ok(pin) => pin,

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use super::ApiError;
 use super::auth::{SESSION_COOKIE, Staff};
-use super::extract::{JsonBody, base_url};
+use super::client::{ClientAddr, base_url};
+use super::extract::JsonBody;
 use super::request_id::RequestId;
 use crate::auth::{SESSION_HOURS, StaffSession, authenticate, issue};
 use crate::domain::{Actor, AuditAction, CredentialKind, FieldError, NewAuditEntry};
@@ -30,6 +31,7 @@ fn describe(s: &StaffSession) -> Value {
 async fn sign_in(
     State(state): State<AppState>,
     Extension(request_id): Extension<RequestId>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
@@ -38,9 +40,14 @@ async fn sign_in(
     };
     let now = Utc::now();
     let staff = authenticate(state.store.as_ref(), token, CredentialKind::Token, now).await.map_err(|e| match e {
+        // Failed attempts are counted per address (a token cannot be guessed, but a flood of guesses
+        // costs hashing and log lines); a good token always signs in.
         Ok(refused) => {
             tracing::info!(reason = %refused, "sign-in refused");
-            ApiError::Unauthorized("the token is unknown, expired or revoked".into())
+            match state.sign_in_limit.check(client) {
+                Ok(()) => ApiError::Unauthorized("the token is unknown, expired or revoked".into()),
+                Err(wait) => ApiError::RateLimited(wait),
+            }
         }
         Err(store) => ApiError::Store(store),
     })?;

@@ -240,6 +240,13 @@ async fn contact(
         .read_contact(id, &audit)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("there is no pin {id}")))?;
+    let contact = match contact {
+        None => None,
+        Some(sealed) => {
+            let key = state.contact_key.as_ref().ok_or_else(|| ApiError::Internal("no contact key".into()))?;
+            Some(key.open(&sealed).map_err(|e| ApiError::Internal(e.to_string()))?)
+        }
+    };
     tracing::info!(pin = id, role = staff.role.as_str(), "contact read");
     let mut response =
         axum::Json(json!({ "pin_id": id, "contact": contact.as_ref().map(|c| c.expose()) })).into_response();

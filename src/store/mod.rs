@@ -22,8 +22,8 @@ pub use error::StoreError;
 pub(crate) use error::key_insert_error;
 
 use crate::domain::{
-    Area, AreaVersion, AuditEntry, Contact, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin,
-    NewPinUpdate, Pin, PinId, PinLocation, PinRecord, PinUpdate, Role, StaffMember, VersionId, Visibility,
+    Area, AreaVersion, AuditEntry, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin, NewPinUpdate, Pin,
+    PinId, PinLocation, PinRecord, PinUpdate, Role, SealedContact, StaffMember, VersionId, Visibility,
 };
 
 /// What qala needs from a store of record.
@@ -141,13 +141,13 @@ pub trait Store: Send + Sync + 'static {
     ///
     /// # Errors
     /// Any store failure.
-    async fn export_pins(&self, after: PinId, limit: usize) -> Result<Vec<(Pin, Option<Contact>)>, StoreError>;
+    async fn export_pins(&self, after: PinId, limit: usize) -> Result<Vec<(Pin, Option<SealedContact>)>, StoreError>;
 
     /// Inserts pins exactly as given (ids included), in one transaction.
     ///
     /// # Errors
     /// Any store failure (an id already present, for one); nothing is written then.
-    async fn import_pins(&self, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError>;
+    async fn import_pins(&self, pins: &[(Pin, Option<SealedContact>)]) -> Result<(), StoreError>;
 
     /// Inserts a version and its areas exactly as given (ids included), in one transaction.
     ///
@@ -210,12 +210,38 @@ pub trait Store: Send + Sync + 'static {
     /// Any store failure.
     async fn pin_updates(&self, id: PinId) -> Result<Vec<PinUpdate>, StoreError>;
 
+    /// Deletes the contacts of pins reported before `reported_before` (their retention is over) and writes
+    /// `audit`, completed with the count, in the same transaction. Returns how many were deleted.
+    ///
+    /// # Errors
+    /// Any store failure; nothing is deleted then.
+    async fn purge_contacts(&self, reported_before: DateTime<Utc>, audit: &NewAuditEntry) -> Result<u64, StoreError>;
+
+    /// The sealed text of the newest contact, to check at start that the contact key opens this store.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn newest_sealed_contact(&self) -> Result<Option<SealedContact>, StoreError>;
+
+    /// Contacts an older qala stored in plain text (id and text), to be sealed.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn plain_contacts(&self) -> Result<Vec<(PinId, String)>, StoreError>;
+
+    /// Replaces contacts with their sealed text, in one transaction.
+    ///
+    /// # Errors
+    /// Any store failure; nothing is changed then.
+    async fn seal_contacts(&self, sealed: &[(PinId, SealedContact)]) -> Result<(), StoreError>;
+
     /// A pin's private contact, with the read written to the audit log first (in the same transaction):
     /// `None` when there is no such pin, `Some(None)` when the citizen left none.
     ///
     /// # Errors
     /// Any store failure; nothing is read or written then.
-    async fn read_contact(&self, id: PinId, audit: &NewAuditEntry) -> Result<Option<Option<Contact>>, StoreError>;
+    async fn read_contact(&self, id: PinId, audit: &NewAuditEntry)
+    -> Result<Option<Option<SealedContact>>, StoreError>;
 
     // The audit log.
 
@@ -335,4 +361,12 @@ pub(crate) fn stored_area(id: crate::domain::AreaId, version: &AreaVersion, new:
 pub(crate) fn in_id_order(ids: &[PinId], pins: Vec<Pin>) -> Vec<Pin> {
     let mut by_id: std::collections::HashMap<PinId, Pin> = pins.into_iter().map(|p| (p.id, p)).collect();
     ids.iter().filter_map(|id| by_id.remove(id)).collect()
+}
+
+/// The audit entry of a contact purge, with what it did.
+pub(crate) fn purge_audit(audit: &NewAuditEntry, reported_before: DateTime<Utc>, purged: u64) -> NewAuditEntry {
+    NewAuditEntry {
+        after: Some(serde_json::json!({ "contacts": purged, "reported_before": reported_before })),
+        ..audit.clone()
+    }
 }

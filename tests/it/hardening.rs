@@ -281,3 +281,164 @@ async fn trickled_headers_are_cut_off_and_do_not_block_others() {
 }
 
 on_both_stores!(a_retried_report_is_answered_and_not_stored_twice, coordinates_are_stored_exactly);
+
+async fn post_from(
+    server: &Server,
+    forwarded_for: Option<&str>,
+    token: Option<&str>,
+    description: &str,
+) -> reqwest::Response {
+    let (lon, lat) = REPUBLIC_SQUARE;
+    let mut request = server
+        .client
+        .post(server.url("/api/v1/pins"))
+        .header("content-type", "application/geo+json")
+        .body(report(lon, lat, "pram", description).to_string());
+    if let Some(addr) = forwarded_for {
+        request = request.header("x-forwarded-for", addr);
+    }
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+/// A flood of reports from one address is refused (429, `Retry-After`) after its burst, and writes nothing;
+/// staff are not limited; `X-Forwarded-For` names another client only when a trusted proxy sends it.
+#[tokio::test]
+async fn reports_are_rate_limited_per_address() {
+    let store = TestStore::new(StoreKind::Gpkg).await;
+    let planner = crate::support::staff::add_staff(&store, "aigul", "planner").await;
+    let flags = |proxy: bool| {
+        let mut f = vec!["--report-rate=2/1h".to_owned(), "--report-burst=2".to_owned()];
+        if proxy {
+            f.push("--trusted-proxy=127.0.0.1".into());
+        }
+        f
+    };
+    let mut server = Server::start_with(&store, ServeOptions { flags: flags(false), ..Default::default() }).await;
+    assert_eq!(post_from(&server, None, None, "first").await.status(), 201);
+    assert_eq!(post_from(&server, None, None, "second").await.status(), 201);
+    for _ in 0..5 {
+        let r = post_from(&server, None, None, "flood").await;
+        assert_eq!(r.status(), 429);
+        let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=1800).contains(&wait), "Retry-After {wait}");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["type"], "/problems/rate-limited", "{p}");
+    }
+    // Claiming to be someone else does not help without a trusted proxy.
+    assert_eq!(post_from(&server, Some("198.51.100.23"), None, "spoofed").await.status(), 429);
+    assert_eq!(post_from(&server, None, Some(&planner), "staff are not limited").await.status(), 201);
+    assert_eq!(count_pins(&store).await, 3, "the refused reports wrote nothing");
+
+    // Behind a trusted proxy (here: the test itself), each client it names has its own allowance.
+    server.stop().await;
+    let server = Server::start_with(&store, ServeOptions { flags: flags(true), ..Default::default() }).await;
+    for client in ["198.51.100.23", "198.51.100.24"] {
+        assert_eq!(post_from(&server, Some(client), None, "via the proxy").await.status(), 201, "{client}");
+        assert_eq!(post_from(&server, Some(client), None, "via the proxy").await.status(), 201, "{client}");
+        assert_eq!(post_from(&server, Some(client), None, "via the proxy").await.status(), 429, "{client}");
+    }
+    // The address the proxy appended is the client's; what the client claimed before it is not.
+    assert_eq!(post_from(&server, Some("203.0.113.1, 198.51.100.23"), None, "claimed").await.status(), 429);
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_rate_limited_and_a_good_token_still_signs_in() {
+    let store = TestStore::new(StoreKind::Gpkg).await;
+    let planner = crate::support::staff::add_staff(&store, "aigul", "planner").await;
+    let server = Server::start(&store).await;
+    let sign_in = |token: String| {
+        let server = &server;
+        async move {
+            server
+                .client
+                .post(server.url("/api/v1/session"))
+                .json(&serde_json::json!({"token": token}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        statuses.push(sign_in(format!("qala_guess{i}")).await.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
+    assert_eq!(sign_in(planner).await.status(), 200);
+}
+
+/// Links and `Location` come from `--public-url`, or from a trusted proxy's forwarded host; a client's own
+/// `X-Forwarded-Host` is not echoed, nor a malformed `Host`.
+#[tokio::test]
+async fn links_are_not_built_from_what_a_client_claims() {
+    let store = TestStore::new(StoreKind::Gpkg).await;
+    let (lon, lat) = REPUBLIC_SQUARE;
+    let body = report(lon, lat, "pram", "d").to_string();
+    let post = |server: &Server, host: Option<&'static str>| {
+        let mut r = server
+            .client
+            .post(server.url("/api/v1/pins"))
+            .header("content-type", "application/geo+json")
+            .header("x-forwarded-host", "evil.example")
+            .header("x-forwarded-proto", "https")
+            .body(body.clone());
+        if let Some(host) = host {
+            r = r.header("host", host);
+        }
+        r.send()
+    };
+    let server = Server::start(&store).await;
+    let own = server.base.trim_start_matches("http://").to_owned();
+    let r = post(&server, None).await.unwrap();
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("http://{own}/api/v1/pins/1"));
+    let r = post(&server, Some("qala.kz/@evil.example")).await.unwrap();
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        "http://localhost/api/v1/pins/2",
+        "a malformed Host is not echoed"
+    );
+    let landing: Value = server
+        .client
+        .get(server.url("/ogc"))
+        .header("x-forwarded-host", "evil.example")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!landing.to_string().contains("evil.example"), "{landing}");
+    drop(server);
+
+    let behind = Server::start_with(
+        &store,
+        ServeOptions { flags: vec!["--trusted-proxy=127.0.0.0/8".into()], ..Default::default() },
+    )
+    .await;
+    let r = post(&behind, None).await.unwrap();
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        "https://evil.example/api/v1/pins/3",
+        "a trusted proxy is believed"
+    );
+    drop(behind);
+
+    let public = Server::start_with(
+        &store,
+        ServeOptions { flags: vec!["--public-url=https://qala.example.kz/city/".into()], ..Default::default() },
+    )
+    .await;
+    let r = post(&public, None).await.unwrap();
+    assert_eq!(r.headers()["location"].to_str().unwrap(), "https://qala.example.kz/city/api/v1/pins/4");
+    let landing: Value = public.get("/ogc").await.json().await.unwrap();
+    assert!(
+        landing["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["href"].as_str().unwrap().starts_with("https://qala.example.kz/city/ogc")),
+        "{landing}"
+    );
+}

@@ -14,7 +14,8 @@ use super::representation::{Format, anchor, format_of, html_response, properties
 use super::vocabulary::{ROOT, media, rel};
 use crate::domain::{Area, Bbox, FieldError};
 use crate::http::ApiError;
-use crate::http::extract::{QueryPairs, base_url};
+use crate::http::client::base_url;
+use crate::http::extract::QueryPairs;
 use crate::http::html::escape;
 use crate::http::response::{href, link};
 use crate::params::routes;

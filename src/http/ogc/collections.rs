@@ -11,7 +11,7 @@ use super::representation::{Format, FormatOnly, anchor, cell, html_response, jso
 use super::vocabulary::{ROOT, media, rel};
 use crate::filter::{QUERYABLES, QueryableType};
 use crate::http::ApiError;
-use crate::http::extract::base_url;
+use crate::http::client::base_url;
 use crate::http::html::escape;
 use crate::state::AppState;
 

@@ -10,7 +10,7 @@ use super::openapi;
 use super::representation::{Format, FormatOnly, anchor, html_response, json_response};
 use super::vocabulary::{CONFORMANCE, ROOT, media, rel};
 use crate::http::ApiError;
-use crate::http::extract::base_url;
+use crate::http::client::base_url;
 use crate::http::html::escape;
 use crate::state::AppState;
 

@@ -6,7 +6,7 @@
 use sqlx::sqlite::SqlitePool;
 
 use super::format_time;
-use crate::domain::{Area, AreaVersion, Contact, Pin, PinId};
+use crate::domain::{Area, AreaVersion, Pin, PinId, SealedContact};
 use crate::spatial::gpkg_blob::{multipolygon_to_gpkg, point_to_gpkg};
 use crate::store::StoreError;
 
@@ -20,7 +20,7 @@ pub(super) async fn export_pins(
     readers: &SqlitePool,
     after: PinId,
     limit: usize,
-) -> Result<Vec<(Pin, Option<Contact>)>, StoreError> {
+) -> Result<Vec<(Pin, Option<SealedContact>)>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(include_str!("sql/export_pins.sql"))
         .bind(after)
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
@@ -30,12 +30,12 @@ pub(super) async fn export_pins(
         .map(|(id, geom, cat, st, description, created, updated, precision, original, vis, contact)| {
             let pin =
                 super::pins::decode((id, geom, cat, st, description, created, updated, precision, original, vis))?;
-            Ok((pin, contact.map(Contact::new_unchecked)))
+            Ok((pin, contact.map(SealedContact::new_unchecked)))
         })
         .collect()
 }
 
-pub(super) async fn import_pins(writer: &SqlitePool, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+pub(super) async fn import_pins(writer: &SqlitePool, pins: &[(Pin, Option<SealedContact>)]) -> Result<(), StoreError> {
     let mut tx = writer.begin().await?;
     for (pin, contact) in pins {
         let blob = point_to_gpkg(pin.lon, pin.lat).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -53,7 +53,7 @@ pub(super) async fn import_pins(writer: &SqlitePool, pins: &[(Pin, Option<Contac
             .execute(&mut *tx)
             .await?;
         if let Some(c) = contact {
-            sqlx::query(include_str!("sql/insert_contact.sql")).bind(pin.id).bind(c.expose()).execute(&mut *tx).await?;
+            sqlx::query(include_str!("sql/insert_contact.sql")).bind(pin.id).bind(c.as_str()).execute(&mut *tx).await?;
         }
     }
     tx.commit().await?;

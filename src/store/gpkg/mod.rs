@@ -31,8 +31,8 @@ use sqlx::sqlite::SqlitePool;
 
 use super::{AuditQuery, Store, StoreError, UpdateOutcome};
 use crate::domain::{
-    Area, AreaVersion, AuditEntry, Contact, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin,
-    NewPinUpdate, Pin, PinId, PinLocation, PinRecord, PinUpdate, Role, StaffMember, VersionId,
+    Area, AreaVersion, AuditEntry, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin, NewPinUpdate, Pin,
+    PinId, PinLocation, PinRecord, PinUpdate, Role, SealedContact, StaffMember, VersionId,
 };
 
 /// A GeoPackage file holding pins and areas.
@@ -130,11 +130,11 @@ impl Store for GpkgStore {
         copy::is_empty(&self.readers).await
     }
 
-    async fn export_pins(&self, after: PinId, limit: usize) -> Result<Vec<(Pin, Option<Contact>)>, StoreError> {
+    async fn export_pins(&self, after: PinId, limit: usize) -> Result<Vec<(Pin, Option<SealedContact>)>, StoreError> {
         copy::export_pins(&self.readers, after, limit).await
     }
 
-    async fn import_pins(&self, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+    async fn import_pins(&self, pins: &[(Pin, Option<SealedContact>)]) -> Result<(), StoreError> {
         copy::import_pins(&self.writer, pins).await
     }
 
@@ -174,7 +174,46 @@ impl Store for GpkgStore {
         workflow::pin_updates(&self.readers, id).await
     }
 
-    async fn read_contact(&self, id: PinId, audit: &NewAuditEntry) -> Result<Option<Option<Contact>>, StoreError> {
+    async fn purge_contacts(
+        &self,
+        reported_before: chrono::DateTime<chrono::Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let purged = sqlx::query(include_str!("sql/purge_contacts.sql"))
+            .bind(format_time(reported_before))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        staff::insert_audit(&mut tx, &super::purge_audit(audit, reported_before, purged)).await?;
+        tx.commit().await?;
+        Ok(purged)
+    }
+
+    async fn newest_sealed_contact(&self) -> Result<Option<SealedContact>, StoreError> {
+        let text: Option<String> =
+            sqlx::query_scalar(include_str!("sql/newest_sealed_contact.sql")).fetch_optional(&self.readers).await?;
+        Ok(text.map(SealedContact::new_unchecked))
+    }
+
+    async fn plain_contacts(&self) -> Result<Vec<(PinId, String)>, StoreError> {
+        Ok(sqlx::query_as(include_str!("sql/plain_contacts.sql")).fetch_all(&self.readers).await?)
+    }
+
+    async fn seal_contacts(&self, sealed: &[(PinId, SealedContact)]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        for (id, contact) in sealed {
+            sqlx::query(include_str!("sql/seal_contact.sql")).bind(contact.as_str()).bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn read_contact(
+        &self,
+        id: PinId,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<Option<SealedContact>>, StoreError> {
         workflow::read_contact(&self.writer, id, audit).await
     }
 

@@ -61,7 +61,7 @@ pub(super) async fn insert_many(writer: &SqlitePool, records: &[PinRecord]) -> R
         if let Some(contact) = &r.pin.contact {
             sqlx::query(include_str!("sql/insert_contact.sql"))
                 .bind(id)
-                .bind(contact.expose())
+                .bind(contact.as_str())
                 .execute(&mut *tx)
                 .await?;
         }

@@ -6,7 +6,7 @@ use sqlx::sqlite::SqlitePool;
 use super::pins::{PinRow, decode};
 use super::staff::insert_audit;
 use super::{format_time, parse_time};
-use crate::domain::{Contact, NewAuditEntry, NewPinUpdate, PinId, PinUpdate, Status};
+use crate::domain::{NewAuditEntry, NewPinUpdate, PinId, PinUpdate, SealedContact, Status};
 use crate::store::{StoreError, UpdateOutcome, status_change};
 
 pub(super) async fn update_pin(
@@ -81,7 +81,7 @@ pub(super) async fn read_contact(
     writer: &SqlitePool,
     pin_id: PinId,
     audit: &NewAuditEntry,
-) -> Result<Option<Option<Contact>>, StoreError> {
+) -> Result<Option<Option<SealedContact>>, StoreError> {
     let mut tx = writer.begin().await?;
     let contact: Option<Option<String>> =
         sqlx::query_scalar(include_str!("sql/contact.sql")).bind(pin_id).fetch_optional(&mut *tx).await?;
@@ -90,5 +90,5 @@ pub(super) async fn read_contact(
     }
     insert_audit(&mut tx, audit).await?;
     tx.commit().await?;
-    Ok(contact.map(|c| c.map(Contact::new_unchecked)))
+    Ok(contact.map(|c| c.map(SealedContact::new_unchecked)))
 }

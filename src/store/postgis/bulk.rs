@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
 
-use crate::domain::{Contact, Pin, PinId, PinRecord};
+use crate::domain::{Pin, PinId, PinRecord, SealedContact};
 use crate::store::StoreError;
 
 pub(super) async fn insert_pins(pool: &PgPool, records: &[PinRecord]) -> Result<Vec<Pin>, StoreError> {
@@ -20,7 +20,7 @@ pub(super) async fn insert_pins(pool: &PgPool, records: &[PinRecord]) -> Result<
     let count = i64::try_from(records.len()).unwrap_or(i64::MAX);
     let ids: Vec<PinId> =
         sqlx::query_scalar(include_str!("sql/reserve_pin_ids.sql")).bind(count).fetch_all(&mut *tx).await?;
-    let pins: Vec<(Pin, Option<Contact>)> =
+    let pins: Vec<(Pin, Option<SealedContact>)> =
         ids.iter().zip(records).map(|(&id, r)| (r.stored(id, r.created_at), r.pin.contact.clone())).collect();
     write_rows(&mut tx, &pins).await?;
     tx.commit().await?;
@@ -30,7 +30,7 @@ pub(super) async fn insert_pins(pool: &PgPool, records: &[PinRecord]) -> Result<
 /// Writes pins with their ids as given, and their contacts, in two statements inside `tx`.
 pub(super) async fn write_rows(
     tx: &mut Transaction<'_, Postgres>,
-    pins: &[(Pin, Option<Contact>)],
+    pins: &[(Pin, Option<SealedContact>)],
 ) -> Result<(), StoreError> {
     let n = pins.len();
     let (mut ids, mut lons, mut lats) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
@@ -55,7 +55,7 @@ pub(super) async fn write_rows(
         visibilities.push(pin.visibility.as_str());
         if let Some(c) = contact {
             contact_ids.push(pin.id);
-            contacts.push(c.expose());
+            contacts.push(c.as_str());
         }
     }
     sqlx::query(include_str!("sql/insert_pins_bulk.sql"))

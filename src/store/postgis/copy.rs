@@ -5,7 +5,7 @@ use sqlx::PgPool;
 
 use super::bulk;
 use super::rows::PinRow;
-use crate::domain::{Area, AreaVersion, Contact, Pin, PinId};
+use crate::domain::{Area, AreaVersion, Pin, PinId, SealedContact};
 use crate::spatial::wkb_codec::multipolygon_to_wkb;
 use crate::store::StoreError;
 
@@ -17,7 +17,7 @@ pub(super) async fn export_pins(
     pool: &PgPool,
     after: PinId,
     limit: usize,
-) -> Result<Vec<(Pin, Option<Contact>)>, StoreError> {
+) -> Result<Vec<(Pin, Option<SealedContact>)>, StoreError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -29,11 +29,11 @@ pub(super) async fn export_pins(
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(pool)
         .await?;
-    rows.into_iter().map(|r| Ok((Pin::try_from(r.pin)?, r.contact.map(Contact::new_unchecked)))).collect()
+    rows.into_iter().map(|r| Ok((Pin::try_from(r.pin)?, r.contact.map(SealedContact::new_unchecked)))).collect()
 }
 
 /// Inserts pins with their ids as given (a copy), then moves the sequence past the largest id.
-pub(super) async fn import_pins(pool: &PgPool, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+pub(super) async fn import_pins(pool: &PgPool, pins: &[(Pin, Option<SealedContact>)]) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
     bulk::write_rows(&mut tx, pins).await?;
     sqlx::query(include_str!("sql/move_pin_id_sequence.sql")).execute(&mut *tx).await?;

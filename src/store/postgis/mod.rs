@@ -25,8 +25,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::{AuditQuery, Store, StoreError, UpdateOutcome, in_id_order, key_insert_error};
 use crate::domain::{
-    Area, AreaVersion, AuditEntry, Contact, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin,
-    NewPinUpdate, Pin, PinId, PinLocation, PinRecord, PinUpdate, Role, StaffMember, VersionId, idempotency,
+    Area, AreaVersion, AuditEntry, Credential, NewAreaVersion, NewAuditEntry, NewCredential, NewPin, NewPinUpdate, Pin,
+    PinId, PinLocation, PinRecord, PinUpdate, Role, SealedContact, StaffMember, VersionId, idempotency,
 };
 use rows::{LocationRow, PinRow};
 
@@ -92,7 +92,7 @@ impl Store for PostgisStore {
         if let Some(contact) = &pin.contact {
             sqlx::query(include_str!("sql/insert_contact.sql"))
                 .bind(row.id)
-                .bind(contact.expose())
+                .bind(contact.as_str())
                 .execute(&mut *tx)
                 .await?;
         }
@@ -184,11 +184,11 @@ impl Store for PostgisStore {
         copy::is_empty(&self.pool).await
     }
 
-    async fn export_pins(&self, after: PinId, limit: usize) -> Result<Vec<(Pin, Option<Contact>)>, StoreError> {
+    async fn export_pins(&self, after: PinId, limit: usize) -> Result<Vec<(Pin, Option<SealedContact>)>, StoreError> {
         copy::export_pins(&self.pool, after, limit).await
     }
 
-    async fn import_pins(&self, pins: &[(Pin, Option<Contact>)]) -> Result<(), StoreError> {
+    async fn import_pins(&self, pins: &[(Pin, Option<SealedContact>)]) -> Result<(), StoreError> {
         copy::import_pins(&self.pool, pins).await
     }
 
@@ -228,7 +228,46 @@ impl Store for PostgisStore {
         workflow::pin_updates(&self.pool, id).await
     }
 
-    async fn read_contact(&self, id: PinId, audit: &NewAuditEntry) -> Result<Option<Option<Contact>>, StoreError> {
+    async fn purge_contacts(
+        &self,
+        reported_before: chrono::DateTime<chrono::Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let purged = sqlx::query(include_str!("sql/purge_contacts.sql"))
+            .bind(reported_before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        staff::insert_audit(&mut tx, &super::purge_audit(audit, reported_before, purged)).await?;
+        tx.commit().await?;
+        Ok(purged)
+    }
+
+    async fn newest_sealed_contact(&self) -> Result<Option<SealedContact>, StoreError> {
+        let text: Option<String> =
+            sqlx::query_scalar(include_str!("sql/newest_sealed_contact.sql")).fetch_optional(&self.pool).await?;
+        Ok(text.map(SealedContact::new_unchecked))
+    }
+
+    async fn plain_contacts(&self) -> Result<Vec<(PinId, String)>, StoreError> {
+        Ok(sqlx::query_as(include_str!("sql/plain_contacts.sql")).fetch_all(&self.pool).await?)
+    }
+
+    async fn seal_contacts(&self, sealed: &[(PinId, SealedContact)]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (id, contact) in sealed {
+            sqlx::query(include_str!("sql/seal_contact.sql")).bind(contact.as_str()).bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn read_contact(
+        &self,
+        id: PinId,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<Option<SealedContact>>, StoreError> {
         workflow::read_contact(&self.pool, id, audit).await
     }
 

@@ -6,7 +6,7 @@ use sqlx::PgPool;
 
 use super::rows::PinRow;
 use super::staff::insert_audit;
-use crate::domain::{Contact, NewAuditEntry, NewPinUpdate, Pin, PinId, PinUpdate, Status};
+use crate::domain::{NewAuditEntry, NewPinUpdate, Pin, PinId, PinUpdate, SealedContact, Status};
 use crate::store::{StoreError, UpdateOutcome, status_change};
 
 pub(super) async fn update_pin(
@@ -91,7 +91,7 @@ pub(super) async fn read_contact(
     pool: &PgPool,
     pin_id: PinId,
     audit: &NewAuditEntry,
-) -> Result<Option<Option<Contact>>, StoreError> {
+) -> Result<Option<Option<SealedContact>>, StoreError> {
     let mut tx = pool.begin().await?;
     let contact: Option<Option<String>> =
         sqlx::query_scalar(include_str!("sql/contact.sql")).bind(pin_id).fetch_optional(&mut *tx).await?;
@@ -100,5 +100,5 @@ pub(super) async fn read_contact(
     }
     insert_audit(&mut tx, audit).await?;
     tx.commit().await?;
-    Ok(contact.map(|c| c.map(Contact::new_unchecked)))
+    Ok(contact.map(|c| c.map(SealedContact::new_unchecked)))
 }

@@ -55,7 +55,9 @@ impl QalaProcess {
     async fn spawn(&mut self) {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log_path).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_qala"))
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            // One test client is one address: the per-address report limit is tested on its own
+            // (tests/it/hardening.rs), and off for the load the other tests make.
+            .args(["serve", "--bind", "127.0.0.1:0", "--report-rate=off", "--contact-retention-days=0"])
             .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
             .env("RUST_LOG", &self.rust_log)
             .stdout(Stdio::piped())

@@ -77,6 +77,7 @@ impl Server {
                 argv.extend(["--database-url=".into(), "--store".into(), store.gpkg_path.display().to_string()]);
             }
         }
+        argv.push(format!("--contact-key-file={}", super::store::contact_key_file().display()));
         if let Some(dir) = options.web_dir {
             argv.extend(["--web-dir".into(), dir.display().to_string()]);
         }
@@ -88,6 +89,16 @@ impl Server {
         }
         if let Some(mode) = options.moderation {
             argv.push(format!("--moderation={mode}"));
+        }
+        // One test client is one address: the per-address report limit is tested where a test sets it
+        // (tests/it/hardening.rs), and off for the load the other tests make.
+        if !options.flags.iter().any(|f| f.starts_with("--report-rate")) {
+            argv.push("--report-rate=off".into());
+        }
+        // Seeded pins go back two years: the tests that read their contacts would lose half of them to the
+        // retention purge at start, which is tested on its own (tests/it/privacy.rs).
+        if !options.flags.iter().any(|f| f.starts_with("--contact-retention-days")) {
+            argv.push("--contact-retention-days=0".into());
         }
         argv.extend(options.flags);
         let log_path = dir.join(format!("{}.log", store.name));

@@ -69,10 +69,11 @@ impl TestStore {
 
     /// Environment for a `qala` process using this store.
     pub fn env(&self) -> Vec<(&'static str, String)> {
+        let key = ("QALA_CONTACT_KEY_FILE", contact_key_file().display().to_string());
         match self.kind {
-            StoreKind::Postgis => vec![("DATABASE_URL", self.database_url().to_owned())],
+            StoreKind::Postgis => vec![("DATABASE_URL", self.database_url().to_owned()), key],
             StoreKind::Gpkg => {
-                vec![("QALA_STORE", self.gpkg_path.display().to_string()), ("DATABASE_URL", String::new())]
+                vec![("QALA_STORE", self.gpkg_path.display().to_string()), ("DATABASE_URL", String::new()), key]
             }
         }
     }
@@ -203,4 +204,16 @@ impl TestStore {
 
 pub async fn count_pins(store: &TestStore) -> i64 {
     store.scalar("SELECT count(*) FROM pins").await
+}
+
+/// The contact key every test store is sealed with (a fixed test key, written once per run before any qala
+/// reads it), so that a copy of a store opens with its source's key as a deployment's would.
+pub fn contact_key_file() -> &'static std::path::Path {
+    static FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-contact.key");
+        // base64 of the 32 bytes 0x51 ("QQQ…"): not secret, only the tests' own.
+        std::fs::write(&path, "UVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVE=\n").unwrap();
+        path
+    })
 }

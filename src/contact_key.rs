@@ -1,0 +1,207 @@
+//! Reporters' contacts sealed at rest. A GeoPackage is made to be handed around (analysts open it in QGIS)
+//! and a database is backed up and copied; neither may carry a readable phone number. So a contact is
+//! sealed with XChaCha20-Poly1305 (a maintained AEAD, a random 192-bit nonce per contact) before it reaches
+//! a store, and opened only for an audited read. The key lives outside the store: `QALA_CONTACT_KEY`
+//! (base64 of 32 bytes) or a key file, created with mode 0600 on the first start of a store without
+//! contacts. `qala store copy` carries the sealed text as it is; the copy opens with the same key.
+//!
+//! A wrong or missing key is found at start (the newest sealed contact must open) and refused with a
+//! message naming where the key was looked for; qala never writes with a key that cannot read what is there.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+
+use crate::domain::{Contact, SealedContact};
+
+/// Marks sealed text (a space and letters: no valid e-mail address or phone number looks like it).
+const PREFIX: &str = "sealed:v1 ";
+/// Bound into every seal, so text sealed for another purpose with the same key does not open as a contact.
+const CONTEXT: &[u8] = b"qala contact v1";
+const NONCE_BYTES: usize = 24;
+
+pub struct ContactKey {
+    cipher: XChaCha20Poly1305,
+    /// Where the key came from, for messages (never the key).
+    source: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("no randomness from the operating system: {0}")]
+    Random(String),
+}
+
+/// Where to find the key.
+#[derive(Debug, Clone)]
+pub struct KeySource<'a> {
+    /// `QALA_CONTACT_KEY`, when set and not empty.
+    pub env: Option<&'a str>,
+    /// The key file (`--contact-key-file`).
+    pub file: &'a Path,
+}
+
+impl ContactKey {
+    pub fn from_bytes(bytes: &[u8; 32], source: impl Into<String>) -> Self {
+        Self { cipher: XChaCha20Poly1305::new(&Key::from(*bytes)), source: source.into() }
+    }
+
+    /// The key from the environment, else from the key file; a missing file is created (a new random key,
+    /// mode 0600) only when `create` (a store with no sealed contact yet). Returns whether it was created.
+    ///
+    /// # Errors
+    /// A malformed key, an unreadable file, or a missing one that may not be created.
+    pub fn load(from: &KeySource<'_>, create: bool) -> Result<(Self, bool), KeyError> {
+        if let Some(text) = from.env.map(str::trim).filter(|t| !t.is_empty()) {
+            return Ok((Self::from_bytes(&decode(text, "QALA_CONTACT_KEY")?, "QALA_CONTACT_KEY"), false));
+        }
+        let path = from.file;
+        let source = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok((Self::from_bytes(&decode(&text, &source)?, source), false)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
+                let mut bytes = [0u8; 32];
+                getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
+                match write_new_key_file(path, &STANDARD.encode(bytes)) {
+                    Ok(()) => Ok((Self::from_bytes(&bytes, source), true)),
+                    // Another instance made it first: use that one.
+                    Err(KeyError::Io { source: e, .. }) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Self::load(from, false)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(KeyError::Invalid(format!(
+                "{source} does not exist, and this store holds contacts sealed with a key: give that key \
+                 (QALA_CONTACT_KEY, or --contact-key-file PATH)"
+            ))),
+            Err(source_err) => Err(KeyError::Io { path: path.to_owned(), source: source_err }),
+        }
+    }
+
+    /// Where the key came from (`QALA_CONTACT_KEY` or the file's path).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Seals a contact for the store.
+    ///
+    /// # Errors
+    /// The operating system gave no randomness for the nonce.
+    pub fn seal(&self, contact: &Contact) -> Result<SealedContact, KeyError> {
+        let mut nonce = [0u8; NONCE_BYTES];
+        getrandom::fill(&mut nonce).map_err(|e| KeyError::Random(e.to_string()))?;
+        let sealed = self
+            .cipher
+            .encrypt(&XNonce::from(nonce), Payload { msg: contact.expose().as_bytes(), aad: CONTEXT })
+            .map_err(|_| KeyError::Invalid("the contact could not be sealed".into()))?;
+        let mut bytes = nonce.to_vec();
+        bytes.extend(sealed);
+        Ok(SealedContact::new_unchecked(format!("{PREFIX}{}", STANDARD.encode(bytes))))
+    }
+
+    /// Opens a sealed contact.
+    ///
+    /// # Errors
+    /// The text is not sealed, or not with this key (or was altered).
+    pub fn open(&self, sealed: &SealedContact) -> Result<Contact, KeyError> {
+        let wrong = || KeyError::Invalid(format!("a contact does not open with the key from {}", self.source));
+        let body = sealed.as_str().strip_prefix(PREFIX).ok_or_else(wrong)?;
+        let bytes = STANDARD.decode(body).map_err(|_| wrong())?;
+        if bytes.len() <= NONCE_BYTES {
+            return Err(wrong());
+        }
+        let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
+        let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| wrong())?;
+        let plain = self
+            .cipher
+            .decrypt(&XNonce::from(nonce), Payload { msg: ciphertext, aad: CONTEXT })
+            .map_err(|_| wrong())?;
+        String::from_utf8(plain).map(Contact::new_unchecked).map_err(|_| wrong())
+    }
+}
+
+/// Whether stored text is sealed (an older qala stored contacts in plain text).
+pub fn is_sealed(text: &str) -> bool {
+    text.starts_with(PREFIX)
+}
+
+fn decode(text: &str, source: &str) -> Result<[u8; 32], KeyError> {
+    let bytes = STANDARD.decode(text.trim()).map_err(|_| KeyError::Invalid(format!("{source}: not base64")))?;
+    bytes
+        .try_into()
+        .map_err(|_| KeyError::Invalid(format!("{source}: a contact key is 32 bytes (44 base64 characters)")))
+}
+
+/// Writes a new key file readable by its owner only, refusing to overwrite one that appeared meanwhile.
+fn write_new_key_file(path: &Path, text: &str) -> Result<(), KeyError> {
+    let io = |source| KeyError::Io { path: path.to_owned(), source };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(io)?;
+    file.write_all(format!("{text}\n").as_bytes()).map_err(io)?;
+    file.sync_all().map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seals_open_only_with_their_key() {
+        let key = ContactKey::from_bytes(&[7; 32], "test");
+        let contact = Contact::new_unchecked("+7 701 234 56 78".into());
+        let sealed = key.seal(&contact).ok().unwrap_or_else(|| SealedContact::new_unchecked(String::new()));
+        assert!(is_sealed(sealed.as_str()));
+        assert!(!sealed.as_str().contains("701"), "{}", sealed.as_str());
+        assert_eq!(key.open(&sealed).ok().map(|c| c.expose().to_owned()).as_deref(), Some("+7 701 234 56 78"));
+        let again = key.seal(&contact).ok().map(|s| s.as_str().to_owned());
+        assert_ne!(again.as_deref(), Some(sealed.as_str()), "a fresh nonce every time");
+        assert!(ContactKey::from_bytes(&[8; 32], "other").open(&sealed).is_err());
+        let mut tampered = sealed.as_str().to_owned();
+        tampered.pop();
+        tampered.push(if sealed.as_str().ends_with('A') { 'B' } else { 'A' });
+        assert!(key.open(&SealedContact::new_unchecked(tampered)).is_err());
+        assert!(key.open(&SealedContact::new_unchecked("+7 701 234 56 78".into())).is_err());
+    }
+
+    #[test]
+    fn a_key_file_is_made_once_for_its_owner_only() {
+        let dir = tempfile::tempdir().ok();
+        let Some(dir) = dir else { return };
+        let file = dir.path().join("keys/contact.key");
+        let from = KeySource { env: None, file: &file };
+        assert!(ContactKey::load(&from, false).is_err(), "not created when contacts exist");
+        let (first, created) =
+            ContactKey::load(&from, true).ok().unwrap_or((ContactKey::from_bytes(&[0; 32], "x"), false));
+        assert!(created);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+            assert_eq!(mode, 0o600);
+        }
+        let sealed = first.seal(&Contact::new_unchecked("a@b.kz".into())).ok();
+        let (second, created) =
+            ContactKey::load(&from, true).ok().unwrap_or((ContactKey::from_bytes(&[0; 32], "x"), true));
+        assert!(!created, "read, not made again");
+        assert!(sealed.as_ref().is_some_and(|s| second.open(s).is_ok()));
+        let env = KeySource { env: Some("not a key"), file: &file };
+        assert!(ContactKey::load(&env, true).is_err());
+        let short = KeySource { env: Some("AAAA"), file: &file };
+        assert!(ContactKey::load(&short, true).is_err());
+    }
+}

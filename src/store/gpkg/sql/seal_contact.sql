@@ -1,0 +1,1 @@
+UPDATE pin_contacts SET contact = ? WHERE pin_id = ?
