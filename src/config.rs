@@ -53,7 +53,7 @@ pub enum ContactsCommand {
 pub struct RetentionArgs {
     /// Days a reporter's contact is kept after the report (by then the pin has been answered, or the
     /// contact is stale); 0 keeps contacts for ever.
-    #[arg(long, env = "QALA_CONTACT_RETENTION_DAYS", default_value_t = 365)]
+    #[arg(long, env = "QALA_CONTACT_RETENTION_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u32).range(0..=36_500))]
     pub contact_retention_days: u32,
 }
 

@@ -15,6 +15,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
 
 use crate::domain::{Contact, SealedContact};
 
@@ -26,6 +28,8 @@ const NONCE_BYTES: usize = 24;
 
 pub struct ContactKey {
     cipher: XChaCha20Poly1305,
+    /// A key of its own for keyed hashes (idempotency fingerprints), derived from the contact key.
+    mac_key: [u8; 32],
     /// Where the key came from, for messages (never the key).
     source: String,
 }
@@ -43,7 +47,7 @@ pub enum KeyError {
 /// Where to find the key.
 #[derive(Debug, Clone)]
 pub struct KeySource<'a> {
-    /// `QALA_CONTACT_KEY`, when set and not empty.
+    /// `QALA_CONTACT_KEY`, when set.
     pub env: Option<&'a str>,
     /// The key file (`--contact-key-file`).
     pub file: &'a Path,
@@ -51,7 +55,8 @@ pub struct KeySource<'a> {
 
 impl ContactKey {
     pub fn from_bytes(bytes: &[u8; 32], source: impl Into<String>) -> Self {
-        Self { cipher: XChaCha20Poly1305::new(&Key::from(*bytes)), source: source.into() }
+        let mac_key = Sha256::new().chain_update(b"qala fingerprint v1").chain_update(bytes).finalize().into();
+        Self { cipher: XChaCha20Poly1305::new(&Key::from(*bytes)), mac_key, source: source.into() }
     }
 
     /// The key from the environment, else from the key file; a missing file is created (a new random key,
@@ -60,7 +65,8 @@ impl ContactKey {
     /// # Errors
     /// A malformed key, an unreadable file, or a missing one that may not be created.
     pub fn load(from: &KeySource<'_>, create: bool) -> Result<(Self, bool), KeyError> {
-        if let Some(text) = from.env.map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(text) = from.env {
+            // Set but empty is a mistake (a secret that did not arrive), not a reason to make a new key.
             return Ok((Self::from_bytes(&decode(text, "QALA_CONTACT_KEY")?, "QALA_CONTACT_KEY"), false));
         }
         let path = from.file;
@@ -80,8 +86,8 @@ impl ContactKey {
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(KeyError::Invalid(format!(
-                "{source} does not exist, and this store holds contacts sealed with a key: give that key \
-                 (QALA_CONTACT_KEY, or --contact-key-file PATH)"
+                "{source} does not exist, and this store holds contacts sealed with a key: give that key {}",
+                "(QALA_CONTACT_KEY, or --contact-key-file PATH)"
             ))),
             Err(source_err) => Err(KeyError::Io { path: path.to_owned(), source: source_err }),
         }
@@ -90,6 +96,16 @@ impl ContactKey {
     /// Where the key came from (`QALA_CONTACT_KEY` or the file's path).
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// HMAC-SHA256 of `bytes` under a key derived from the contact key: a fingerprint that reveals nothing
+    /// about what it fingerprints to whoever holds the store but not the key.
+    pub fn fingerprint(&self, bytes: &[u8]) -> [u8; 32] {
+        // A 32-byte key is always a valid HMAC key; the fallback never runs.
+        match <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key) {
+            Ok(mac) => mac.chain_update(bytes).finalize().into_bytes().into(),
+            Err(_) => Sha256::digest(bytes).into(),
+        }
     }
 
     /// Seals a contact for the store.
@@ -135,7 +151,8 @@ pub fn is_sealed(text: &str) -> bool {
 }
 
 fn decode(text: &str, source: &str) -> Result<[u8; 32], KeyError> {
-    let bytes = STANDARD.decode(text.trim()).map_err(|_| KeyError::Invalid(format!("{source}: not base64")))?;
+    let bytes =
+        STANDARD.decode(text.trim()).map_err(|_| KeyError::Invalid(format!("{source}: not base64 (or empty)")))?;
     bytes
         .try_into()
         .map_err(|_| KeyError::Invalid(format!("{source}: a contact key is 32 bytes (44 base64 characters)")))
@@ -203,5 +220,12 @@ mod tests {
         assert!(ContactKey::load(&env, true).is_err());
         let short = KeySource { env: Some("AAAA"), file: &file };
         assert!(ContactKey::load(&short, true).is_err());
+        let empty = KeySource { env: Some(""), file: &file };
+        assert!(ContactKey::load(&empty, true).is_err(), "an empty QALA_CONTACT_KEY is refused, not replaced");
+        let a = first.fingerprint(b"report");
+        assert_eq!(a, second.fingerprint(b"report"));
+        assert_ne!(a, ContactKey::from_bytes(&[9; 32], "other").fingerprint(b"report"));
+        let plain: [u8; 32] = Sha256::digest(b"report").into();
+        assert_ne!(a, plain, "keyed, not a plain hash");
     }
 }

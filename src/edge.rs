@@ -43,6 +43,7 @@ impl Edge {
     }
 
     fn trusts(&self, addr: IpAddr) -> bool {
+        let addr = addr.to_canonical();
         self.trusted_proxies.iter().any(|net| net.contains(&addr))
     }
 
@@ -55,7 +56,7 @@ impl Edge {
         }
         let mut client = peer;
         for hop in forwarded.for_.unwrap_or("").rsplit(',') {
-            let Ok(addr) = hop.trim().parse::<IpAddr>() else { break };
+            let Some(addr) = hop_addr(hop) else { break };
             client = addr;
             if !self.trusts(addr) {
                 break;
@@ -71,8 +72,8 @@ impl Edge {
             return url.clone();
         }
         let trusted = self.trusts(peer);
-        let proto = first(forwarded.proto).filter(|p| trusted && matches!(*p, "http" | "https")).unwrap_or("http");
-        let host = first(forwarded.host)
+        let proto = last(forwarded.proto).filter(|p| trusted && matches!(*p, "http" | "https")).unwrap_or("http");
+        let host = last(forwarded.host)
             .filter(|h| trusted && valid_host(h))
             .or_else(|| host.map(str::trim).filter(|h| valid_host(h)))
             .unwrap_or("localhost");
@@ -80,9 +81,21 @@ impl Edge {
     }
 }
 
-/// The first of a comma-separated header's values (a proxy chain appends to them).
-fn first(v: Option<&str>) -> Option<&str> {
-    v.and_then(|v| v.split(',').next()).map(str::trim)
+/// The last of a comma-separated header's values: a proxy chain appends to them, so the last is what the
+/// nearest (trusted) proxy wrote, and the first is whatever the client claimed.
+fn last(v: Option<&str>) -> Option<&str> {
+    v.and_then(|v| v.rsplit(',').next()).map(str::trim)
+}
+
+/// One `X-Forwarded-For` hop as an address: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1` or `[2001:db8::1]:5678`.
+fn hop_addr(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    let addr = hop
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| hop.strip_prefix('[').and_then(|h| h.strip_suffix(']')).and_then(|h| h.parse().ok()))?;
+    Some(addr.to_canonical())
 }
 
 /// A host and optional port as a URL may hold it: letters, digits, `.`, `-`, `:` and IPv6 brackets only, so
@@ -116,6 +129,15 @@ mod tests {
         assert_eq!(e.client_addr(ip("10.0.0.2"), &chained), ip("198.51.100.7"), "proxies in a chain are skipped");
         let junk = Forwarded { for_: Some("not-an-address"), ..Forwarded::default() };
         assert_eq!(e.client_addr(ip("10.0.0.2"), &junk), ip("10.0.0.2"));
+        for (hop, client) in [
+            ("198.51.100.7:5678", "198.51.100.7"),
+            ("[2001:db8::7]:5678", "2001:db8::7"),
+            ("[2001:db8::7]", "2001:db8::7"),
+        ] {
+            let f = Forwarded { for_: Some(hop), ..Forwarded::default() };
+            assert_eq!(e.client_addr(ip("10.0.0.2"), &f), ip(client), "{hop}");
+        }
+        assert_eq!(e.client_addr(ip("::ffff:10.0.0.2"), &claims), ip("198.51.100.7"), "an IPv4-mapped proxy");
     }
 
     #[test]
@@ -124,6 +146,12 @@ mod tests {
         let peer = ip("203.0.113.1");
         assert_eq!(edge(&[]).base_url(peer, &evil, Some("qala.kz")), "http://qala.kz");
         assert_eq!(edge(&["203.0.113.0/24"]).base_url(peer, &evil, Some("qala.kz")), "https://evil.example");
+        let appended = Forwarded {
+            host: Some("claimed.example, qala.example.kz"),
+            proto: Some("http, https"),
+            ..Forwarded::default()
+        };
+        assert_eq!(edge(&["203.0.113.0/24"]).base_url(peer, &appended, None), "https://qala.example.kz");
         assert_eq!(edge(&[]).base_url(peer, &Forwarded::default(), Some("qala.kz/x?y")), "http://localhost");
         assert_eq!(edge(&[]).base_url(peer, &Forwarded::default(), Some("[::1]:8080")), "http://[::1]:8080");
         let public = Edge { public_url: Edge::parse_public_url("https://qala.example.kz/").ok(), ..edge(&[]) };

@@ -8,6 +8,15 @@ use chrono::{DateTime, Duration, Utc};
 use crate::domain::{Actor, AuditAction, NewAuditEntry};
 use crate::store::{Store, StoreError};
 
+/// Forgets the idempotency keys whose 24-hour window is over (a key row holds a keyed fingerprint of its
+/// report, which has no business outliving the window). Returns how many.
+///
+/// # Errors
+/// A store failure.
+pub async fn forget_old_keys(store: &dyn Store) -> Result<u64, StoreError> {
+    store.forget_idempotency_keys(Utc::now() - crate::domain::idempotency::WINDOW).await
+}
+
 /// Deletes the contacts older than `days` (none when `days` is 0): how many, and the cutoff.
 ///
 /// # Errors

@@ -171,7 +171,8 @@ async fn follow_areas(state: AppState) {
     }
 }
 
-/// Deletes the contacts past their retention, at start and every six hours (see [`crate::retention`]).
+/// Deletes the contacts past their retention and the idempotency keys past their window, at start and every
+/// six hours (see [`crate::retention`]).
 async fn purge_old_contacts(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(6 * 3600));
     loop {
@@ -183,6 +184,9 @@ async fn purge_old_contacts(state: AppState) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "purging old contacts failed; will retry"),
+        }
+        if let Err(e) = crate::retention::forget_old_keys(state.store.as_ref()).await {
+            tracing::warn!(error = %e, "forgetting old idempotency keys failed; will retry");
         }
     }
 }

@@ -82,10 +82,6 @@ pub enum CliError {
     Query(#[from] crate::params::QueryError),
 }
 
-/// Opens the store of record named by the arguments (applying its migrations).
-///
-/// # Errors
-/// When no store is configured or it cannot be opened.
 /// The key that seals contacts for `store`: checked against the newest sealed contact (a wrong key is
 /// refused before anything is written with it), created when the store has none yet, and then used to seal
 /// the contacts an older qala stored in plain text.
@@ -104,7 +100,7 @@ pub async fn contact_key(store: &dyn Store, args: &StoreArgs) -> Result<Arc<Cont
     if let Some(sealed) = newest {
         key.open(&sealed).map_err(|_| {
             CliError::Usage(format!(
-                "the contact key from {} does not open this store's contacts: give the key the store was written                  with (QALA_CONTACT_KEY, or --contact-key-file PATH); nothing was changed",
+                "the contact key from {} does not open this store's contacts: give the key the store was written with (QALA_CONTACT_KEY, or --contact-key-file PATH); nothing was changed",
                 key.source()
             ))
         })?;
@@ -122,6 +118,10 @@ pub async fn contact_key(store: &dyn Store, args: &StoreArgs) -> Result<Arc<Cont
     Ok(Arc::new(key))
 }
 
+/// Opens the store of record named by the arguments (applying its migrations).
+///
+/// # Errors
+/// When no store is configured or it cannot be opened.
 pub async fn open_store(args: &StoreArgs) -> Result<Arc<dyn Store>, CliError> {
     match args.database_url.as_deref().filter(|u| !u.is_empty()) {
         Some(url) => {

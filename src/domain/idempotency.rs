@@ -8,7 +8,6 @@
 
 use chrono::Duration;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::FieldError;
 
@@ -22,17 +21,18 @@ const MAX_KEY_BYTES: usize = 255;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Idempotency {
     pub key: String,
-    /// SHA-256 of the body's JSON, re-serialised (object keys sorted, no insignificant whitespace), so a
-    /// retry that formats the same report differently is still the same report.
+    /// A keyed hash (HMAC-SHA256, [`crate::contact_key::ContactKey::fingerprint`]) of the body's canonical
+    /// JSON ([`canonical`]): the body holds the reporter's contact, and everything else in it is public, so
+    /// a plain hash in the store would let anyone holding the file guess a phone number offline.
     pub fingerprint: [u8; 32],
 }
 
-impl Idempotency {
-    pub fn new(key: String, body: &Value) -> Self {
-        let mut canonical = Vec::new();
-        write_canonical(body, &mut canonical);
-        Self { key, fingerprint: Sha256::digest(&canonical).into() }
-    }
+/// The body as JSON with every object's keys in sorted order and no insignificant whitespace, so a retry
+/// that formats the same report differently is still the same report.
+pub fn canonical(body: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_canonical(body, &mut out);
+    out
 }
 
 /// JSON with every object's keys in sorted order, whatever order the parser kept them in.
@@ -99,14 +99,12 @@ mod tests {
     }
 
     #[test]
-    fn the_fingerprint_ignores_formatting_not_content() {
+    fn the_canonical_form_ignores_formatting_not_content() {
         let a: Value = serde_json::from_str(r#"{"type":"Feature","properties":{"a":1,"b":2}}"#).unwrap_or_default();
         let b: Value = serde_json::from_str("{ \"properties\": {\"b\": 2, \"a\": 1},\n \"type\": \"Feature\" }")
             .unwrap_or_default();
-        assert_eq!(Idempotency::new("k".into(), &a), Idempotency::new("k".into(), &b));
-        assert_ne!(
-            Idempotency::new("k".into(), &a).fingerprint,
-            Idempotency::new("k".into(), &json!({"type": "Feature"})).fingerprint
-        );
+        assert_eq!(canonical(&a), canonical(&b));
+        assert_eq!(canonical(&a), br#"{"properties":{"a":1,"b":2},"type":"Feature"}"#.to_vec());
+        assert_ne!(canonical(&a), canonical(&json!({"type": "Feature"})));
     }
 }

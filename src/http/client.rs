@@ -25,16 +25,22 @@ pub struct ClientAddr(pub IpAddr);
 
 /// Resolves the client's address and the base URL of links, for every request.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let peer =
-        request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
+    // On a dual-stack socket an IPv4 client arrives as ::ffff:a.b.c.d: the same client, so the same trusted
+    // proxy and the same rate-limit allowance.
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip().to_canonical());
     let headers = request.headers();
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    // Of a repeated header, the last: the one the nearest (trusted) proxy wrote.
+    let last = |name: &str| headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).next_back();
     let forwarded_for =
         headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
     let forwarded = Forwarded {
         for_: (!forwarded_for.is_empty()).then_some(forwarded_for.as_str()),
-        host: text("x-forwarded-host"),
-        proto: text("x-forwarded-proto"),
+        host: last("x-forwarded-host"),
+        proto: last("x-forwarded-proto"),
     };
     let client = state.edge.client_addr(peer, &forwarded);
     let base = state.edge.base_url(peer, &forwarded, text(header::HOST.as_str()));

@@ -53,7 +53,10 @@ fn is_api(path: &str) -> bool {
 }
 
 fn is_public_api(path: &str) -> bool {
-    is_api(path) && !path.starts_with("/api/v1/session") && !path.starts_with("/api/v1/audit")
+    is_api(path)
+        && !path.ends_with("/contact")
+        && !path.starts_with("/api/v1/session")
+        && !path.starts_with("/api/v1/audit")
 }
 
 /// The web map's policy: qala itself, plus the origins of the configured basemap and geocoder.
@@ -119,6 +122,7 @@ mod tests {
         assert!(is_public_api("/ogc/api/collections/pins/items"));
         assert!(!is_public_api("/api/v1/session"));
         assert!(!is_public_api("/api/v1/audit.csv"));
+        assert!(!is_public_api("/api/v1/pins/7/contact"));
         assert!(!is_public_api("/"));
     }
 }

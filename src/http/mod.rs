@@ -72,9 +72,11 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Store(crate::store::StoreError::Corrupt("a handler panicked".into())).into_response()
         }))
-        .layer(middleware::from_fn(request_id::assign))
-        .layer(middleware::from_fn_with_state(state.clone(), headers::secure))
+        // The last layer runs first: `identify`, then the request id and the security headers (so the limits'
+        // refusals carry them too), then the limits.
         .layer(middleware::from_fn_with_state(state.clone(), limits::guard))
+        .layer(middleware::from_fn_with_state(state.clone(), headers::secure))
+        .layer(middleware::from_fn(request_id::assign))
         .layer(middleware::from_fn_with_state(state.clone(), client::identify))
         .layer(CompressionLayer::new())
         .layer(

@@ -52,7 +52,8 @@ async fn create_pin(
     }
     if let Some(raw) = headers.get(idempotency::HEADER) {
         let key = idempotency::parse_key(raw.as_bytes()).map_err(|e| ApiError::BadParameters(vec![e]))?;
-        let once = Idempotency::new(key, &body);
+        let contact_key = state.contact_key.as_ref().ok_or_else(|| ApiError::Internal("no contact key".into()))?;
+        let once = Idempotency { key, fingerprint: contact_key.fingerprint(&idempotency::canonical(&body)) };
         if let Some(replay) = replay(&state, &headers, &once).await? {
             return Ok(replay);
         }
@@ -67,7 +68,18 @@ async fn create_pin(
     if caller.0.is_none() {
         state.report_limit.check(client).map_err(ApiError::RateLimited)?;
     }
-    let pin = match state.store.insert_pin(&new_pin).await {
+    // The commit and the index update run on a task of their own: a client hanging up drops this handler,
+    // and a drop between the two would leave the index without a pin the store holds.
+    let committing = {
+        let (state, new_pin) = (state.clone(), new_pin.clone());
+        tokio::spawn(async move {
+            let pin = state.store.insert_pin(&new_pin).await?;
+            state.index_new_pin(&pin.location());
+            Ok::<Pin, StoreError>(pin)
+        })
+    };
+    let committed = committing.await.map_err(|e| ApiError::Internal(format!("the commit task failed: {e}")))?;
+    let pin = match committed {
         Ok(pin) => pin,
         // A retry raced its original and lost: the original committed first, so it is there to answer with.
         Err(StoreError::KeyTaken) => {
@@ -76,7 +88,6 @@ async fn create_pin(
         }
         Err(e) => return Err(e.into()),
     };
-    state.index_new_pin(&pin.location());
     tracing::info!(pin = pin.id, category = pin.category.as_str(), visibility = pin.visibility.as_str(), "pin created");
     Ok(created(&headers, &pin))
 }

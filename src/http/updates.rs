@@ -158,8 +158,21 @@ pub(super) async fn apply(
     audit: &NewAuditEntry,
 ) -> Result<Response, ApiError> {
     let id = current.id;
-    let _ordered = state.lock_pin(id).await;
-    let (pin, entry) = match state.store.update_pin(update, audit).await? {
+    // The commit and the index update run on a task of their own, under the pin's lock: a client hanging up
+    // drops this handler, and a drop between the two would leave the index behind the store.
+    let committing = {
+        let (state, update, audit) = (state.clone(), update.clone(), audit.clone());
+        tokio::spawn(async move {
+            let _ordered = state.lock_pin(id).await;
+            let outcome = state.store.update_pin(&update, &audit).await;
+            if let Ok(UpdateOutcome::Applied(applied)) = &outcome {
+                state.reindex(&applied.0.location());
+            }
+            outcome
+        })
+    };
+    let outcome = committing.await.map_err(|e| ApiError::Internal(format!("the commit task failed: {e}")))?;
+    let (pin, entry) = match outcome? {
         UpdateOutcome::Applied(applied) => *applied,
         UpdateOutcome::Stale => return Err(ApiError::PreconditionFailed),
         UpdateOutcome::Missing => return Err(ApiError::NotFound(format!("there is no pin {id}"))),
@@ -170,7 +183,6 @@ pub(super) async fn apply(
             )]));
         }
     };
-    state.reindex(&pin.location());
     tracing::info!(
         pin = id,
         role = update.actor.role_str(),

@@ -217,6 +217,12 @@ pub trait Store: Send + Sync + 'static {
     /// Any store failure; nothing is deleted then.
     async fn purge_contacts(&self, reported_before: DateTime<Utc>, audit: &NewAuditEntry) -> Result<u64, StoreError>;
 
+    /// Forgets the idempotency keys recorded before `before` (their window is over). Returns how many.
+    ///
+    /// # Errors
+    /// Any store failure.
+    async fn forget_idempotency_keys(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+
     /// The sealed text of the newest contact, to check at start that the contact key opens this store.
     ///
     /// # Errors

@@ -1,6 +1,12 @@
 //! Start, health, readiness, graceful shutdown and start-up failures of the real binary.
 
-use crate::support::{QalaProcess, StoreKind, TestStore};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::{QalaProcess, REPUBLIC_SQUARE, StoreKind, TestStore, report};
 
 async fn health_readiness_and_graceful_shutdown(kind: StoreKind) {
     let store = TestStore::new(kind).await;
@@ -14,6 +20,53 @@ async fn health_readiness_and_graceful_shutdown(kind: StoreKind) {
     let exit = server.terminate().await;
     assert!(exit.success(), "SIGTERM ends qala cleanly: {exit:?}");
     assert!(server.log().contains("shutting down"));
+}
+
+/// SIGTERM under load: what is in flight is answered (every pin stored was acknowledged, and every
+/// acknowledged pin is stored), no answer is a 5xx, the process exits 0 well within its grace, and the
+/// address refuses new connections.
+async fn sigterm_under_load_finishes_what_is_in_flight(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let mut server = QalaProcess::start(&store).await;
+    let acknowledged: Arc<Mutex<BTreeSet<i64>>> = Arc::default();
+    let failures: Arc<Mutex<Vec<u16>>> = Arc::default();
+    let mut writers = Vec::new();
+    for w in 0..16 {
+        let (client, url) = (server.client.clone(), server.url("/api/v1/pins"));
+        let (acknowledged, failures) = (acknowledged.clone(), failures.clone());
+        writers.push(tokio::spawn(async move {
+            for i in 0.. {
+                let body = report(REPUBLIC_SQUARE.0, REPUBLIC_SQUARE.1, "pram", &format!("writer {w} #{i}"));
+                let sent =
+                    client.post(&url).header("content-type", "application/json").body(body.to_string()).send().await;
+                // Refused or closed: the server has stopped taking requests.
+                let Ok(response) = sent else { return };
+                if response.status() != 201 {
+                    failures.lock().unwrap().push(response.status().as_u16());
+                    return;
+                }
+                let Ok(v) = response.json::<Value>().await else { return };
+                acknowledged.lock().unwrap().insert(v["id"].as_i64().unwrap());
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let started = Instant::now();
+    let exit = server.terminate().await;
+    let took = started.elapsed();
+    for w in writers {
+        w.await.unwrap();
+    }
+    assert!(exit.success(), "SIGTERM under load ends qala cleanly: {exit:?}");
+    assert!(took < Duration::from_secs(10), "exited {took:?} after SIGTERM");
+    let failures = failures.lock().unwrap().clone();
+    assert!(failures.iter().all(|s| *s < 500), "answers during the shutdown: {failures:?}");
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(acked.len() > 20, "the writers were answered before the signal ({})", acked.len());
+    let stored: BTreeSet<i64> = store.pin_ids().await.into_iter().collect();
+    assert_eq!(stored, acked, "every stored pin was acknowledged, and every acknowledged pin stored");
+    assert!(tokio::net::TcpStream::connect(&addr).await.is_err(), "the address refuses new connections");
 }
 
 async fn serve(env: &[(&str, &str)]) -> std::process::Output {
@@ -100,4 +153,4 @@ async fn unusable_geopackages_are_refused_at_start_and_left_untouched() {
     assert_one_line_error(&output, &[inside.to_str().unwrap()]);
 }
 
-on_both_stores!(health_readiness_and_graceful_shutdown);
+on_both_stores!(health_readiness_and_graceful_shutdown, sigterm_under_load_finishes_what_is_in_flight);

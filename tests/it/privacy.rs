@@ -100,6 +100,13 @@ async fn contacts_open_only_with_their_key(kind: StoreKind) {
     let server = crate::support::Server::start(&store).await;
     let q = "SELECT contact FROM pin_contacts ORDER BY pin_id";
     assert!(store.strings(q, q).await.iter().all(|c| c.starts_with("sealed:v1 ")));
+    if kind == StoreKind::Gpkg {
+        for suffix in ["", "-wal"] {
+            let file = format!("{}{suffix}", store.gpkg_path.display());
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            assert!(!bytes.windows(16).any(|w| w == b"older@example.kz"), "the old plain text survives in {file}");
+        }
+    }
     let r = server
         .client
         .get(server.url(&format!("/api/v1/pins/{id}/contact")))

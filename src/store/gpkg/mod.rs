@@ -187,7 +187,17 @@ impl Store for GpkgStore {
             .rows_affected();
         staff::insert_audit(&mut tx, &super::purge_audit(audit, reported_before, purged)).await?;
         tx.commit().await?;
+        // The deleted contacts were zeroed in the file (secure_delete); their last images leave the WAL.
+        sqlx::query(include_str!("sql/wal_truncate.sql")).execute(&self.writer).await?;
         Ok(purged)
+    }
+
+    async fn forget_idempotency_keys(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
+        let done = sqlx::query(include_str!("sql/forget_idempotency.sql"))
+            .bind(format_time(before))
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     async fn newest_sealed_contact(&self) -> Result<Option<SealedContact>, StoreError> {
@@ -206,6 +216,10 @@ impl Store for GpkgStore {
             sqlx::query(include_str!("sql/seal_contact.sql")).bind(contact.as_str()).bind(id).execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        // The plain text an older qala wrote may still sit in free pages (the old table) and in the WAL: the
+        // file is rebuilt and the WAL emptied, so no copy of the file holds it.
+        sqlx::query(include_str!("sql/vacuum.sql")).execute(&self.writer).await?;
+        sqlx::query(include_str!("sql/wal_truncate.sql")).execute(&self.writer).await?;
         Ok(())
     }
 

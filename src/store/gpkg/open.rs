@@ -42,6 +42,9 @@ pub(super) async fn open(path: &Path) -> Result<GpkgStore, StoreError> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
+        // Deleted and replaced content is overwritten with zeros, not left in free pages: a purged or sealed
+        // contact must not survive in a file that is handed around.
+        .pragma("secure_delete", "on")
         .busy_timeout(BUSY_TIMEOUT);
     // An empty file is what a crash during creation leaves: it gets the header too.
     let new_file = !exists || std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(true);

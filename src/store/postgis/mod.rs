@@ -244,6 +244,11 @@ impl Store for PostgisStore {
         Ok(purged)
     }
 
+    async fn forget_idempotency_keys(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
+        let done = sqlx::query(include_str!("sql/forget_idempotency.sql")).bind(before).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+
     async fn newest_sealed_contact(&self) -> Result<Option<SealedContact>, StoreError> {
         let text: Option<String> =
             sqlx::query_scalar(include_str!("sql/newest_sealed_contact.sql")).fetch_optional(&self.pool).await?;
