@@ -3,7 +3,8 @@
 //! by `openapi-spec-validator`.
 //!
 //! GDAL's OAPIF driver reads `limit`'s default and maximum here, and translates an attribute filter into
-//! the query parameters listed for the items operation (`category`, `status`).
+//! the query parameters listed for the items operation (`category`, `status`). Pins and areas have an items
+//! operation each, so that no parameter is documented where the route refuses it.
 
 use serde_json::{Value, json};
 
@@ -37,10 +38,19 @@ pub fn document(base: &str) -> Value {
             "/collections": { "get": op("getCollections", "The collections: pins, districts, the historic centre and each of its versions", &["f"], "Collections", media::JSON) },
             "/collections/{collectionId}": { "get": op("describeCollection", "One collection's metadata", &["collectionId", "f"], "Collection", media::JSON) },
             "/collections/{collectionId}/queryables": { "get": op("getQueryables", "The properties a CQL2 filter may name (pins only)", &["collectionId", "f"], "Queryables", media::SCHEMA_JSON) },
-            "/collections/{collectionId}/items": { "get": op(
-                "getFeatures",
-                "Features of a collection. Pins take every parameter; area collections take f, limit, bbox, bbox-crs, crs and offset.",
-                &["collectionId", "f", "limit", "bbox", "bbox-crs", "datetime", "crs", "category", "status", "location_precision", "filter", "filter-lang", "filter-crs", "cursor", "before", "offset"],
+            // Pins and areas take different parameters (pins page by keyset and filter; areas page by offset),
+            // so each has its own operation: a client reading this document sends what the route takes.
+            "/collections/pins/items": { "get": op(
+                "getPins",
+                "The pins, filtered and paged by keyset (cursor, before).",
+                &["f", "limit", "bbox", "bbox-crs", "datetime", "crs", "category", "status", "location_precision", "filter", "filter-lang", "filter-crs", "cursor", "before"],
+                "FeatureCollection",
+                media::GEOJSON,
+            ) },
+            "/collections/{areaCollectionId}/items": { "get": op(
+                "getAreas",
+                "The areas of districts, the historic centre or one of its versions, paged by offset.",
+                &["areaCollectionId", "f", "limit", "bbox", "bbox-crs", "crs", "offset"],
                 "FeatureCollection",
                 media::GEOJSON,
             ) },
@@ -50,6 +60,7 @@ pub fn document(base: &str) -> Value {
             "parameters": {
                 "f": param("f", "query", "The representation: json or html (else the Accept header decides).", json!({ "type": "string", "enum": ["json", "html"] })),
                 "collectionId": param("collectionId", "path", "pins, districts, historic_centre or historic_centre_v{N}.", json!({ "type": "string" })),
+                "areaCollectionId": param("areaCollectionId", "path", "districts, historic_centre or historic_centre_v{N}.", json!({ "type": "string", "pattern": "^(districts|historic_centre|historic_centre_v[1-9][0-9]{0,8})$" })),
                 "featureId": param("featureId", "path", "The feature's id.", json!({ "type": "string" })),
                 "limit": param("limit", "query", "Page size.", json!({ "type": "integer", "minimum": 1, "maximum": Limit::MAX, "default": Limit::DEFAULT })),
                 "bbox": {
@@ -59,16 +70,16 @@ pub fn document(base: &str) -> Value {
                 },
                 "bbox-crs": param("bbox-crs", "query", "The CRS of bbox.", json!({ "type": "string", "format": "uri", "enum": crs_uris })),
                 "crs": param("crs", "query", "The CRS of the response's geometries.", json!({ "type": "string", "format": "uri", "enum": crs_uris })),
-                "datetime": param("datetime", "query", "Report time: an RFC 3339 instant or date, or an interval start/end with .. for an open end (pins only).", json!({ "type": "string" })),
+                "datetime": param("datetime", "query", "Report time: an RFC 3339 instant or date, or an interval start/end with .. for an open end.", json!({ "type": "string" })),
                 "category": param("category", "query", "Pins of these categories (comma-separated).", json!({ "type": "string", "enum": Category::ALL.map(Category::as_str) })),
                 "status": param("status", "query", "Pins in these statuses (comma-separated).", json!({ "type": "string", "enum": Status::ALL.map(Status::as_str) })),
                 "location_precision": param("location_precision", "query", "Pins placed at a point, or only in a district (comma-separated).", json!({ "type": "string", "enum": LocationPrecision::ALL.map(LocationPrecision::as_str) })),
-                "filter": param("filter", "query", "A CQL2 text filter over the queryables (pins only).", json!({ "type": "string" })),
+                "filter": param("filter", "query", "A CQL2 text filter over the queryables.", json!({ "type": "string" })),
                 "filter-lang": param("filter-lang", "query", "The filter language.", json!({ "type": "string", "enum": ["cql2-text"], "default": "cql2-text" })),
                 "filter-crs": param("filter-crs", "query", "The CRS of the filter's geometries.", json!({ "type": "string", "format": "uri", "enum": crs_uris })),
                 "cursor": param("cursor", "query", "Page token of a next link.", json!({ "type": "integer", "minimum": 0 })),
                 "before": param("before", "query", "Page token of a prev link.", json!({ "type": "integer", "minimum": 0 })),
-                "offset": param("offset", "query", "Page start of an area collection's next or prev link.", json!({ "type": "integer", "minimum": 0 }))
+                "offset": param("offset", "query", "Page start (from an area collection's next or prev link).", json!({ "type": "integer", "minimum": 0 }))
             },
             "schemas": {
                 "Link": {
