@@ -312,6 +312,13 @@ pub struct ServeArgs {
     #[arg(long = "trusted-proxy", env = "QALA_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// The work one page of a CQL2-filtered listing or export chunk may do, in units of about a nanosecond
+    /// (a condition tested, a byte of text or a vertex looked at; a record read counts 1,000). A filter that
+    /// needs more is answered 400 naming `filter`, so one request cannot occupy a core for long; such pages
+    /// run on blocking threads, one per core but one at a time.
+    #[arg(long, env = "QALA_FILTER_BUDGET", default_value_t = crate::selection::Work::DEFAULT_BUDGET, value_parser = clap::value_parser!(u64).range(1..))]
+    pub filter_budget: u64,
+
     /// Anonymous reports per address: `N/P` (N per P seconds, minutes or hours, e.g. `10/10m`) or `off`.
     #[arg(long, env = "QALA_REPORT_RATE", default_value = "10/10m")]
     pub report_rate: String,

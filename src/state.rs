@@ -14,6 +14,7 @@ use crate::index::{AreaIndex, PinIndex};
 use crate::limits::Limits;
 use crate::params::QueryError;
 use crate::rate_limit::{AddressLimiter, Rate};
+use crate::selection::Work;
 use crate::spatial::{PreparedArea, ServiceArea};
 use crate::store::{Store, StoreError};
 
@@ -39,6 +40,8 @@ pub struct AppState {
     pub web: Arc<WebConfig>,
     /// Time, size and concurrency limits on what clients send (`qala serve --max-requests-in-flight`…).
     pub limits: Arc<Limits>,
+    /// What a page with a CQL2 filter may spend, and how many such pages are computed at once.
+    pub filter_work: Work,
     /// Permits for the requests being handled, `limits.max_in_flight` of them.
     pub in_flight: Arc<tokio::sync::Semaphore>,
     /// The public URL and the trusted proxies (`--public-url`, `--trusted-proxy`).
@@ -99,6 +102,7 @@ impl AppState {
             features,
             web: Arc::new(WebConfig::default()),
             limits: Arc::new(Limits::default()),
+            filter_work: Work::default(),
             in_flight: Limits::default().in_flight(),
             edge: Arc::new(Edge::default()),
             report_limit: Arc::new(AddressLimiter::new(None)),
@@ -128,6 +132,11 @@ impl AppState {
     /// The same state with other limits.
     pub fn with_limits(self, limits: Limits) -> Self {
         Self { in_flight: limits.in_flight(), limits: Arc::new(limits), ..self }
+    }
+
+    /// The same state with another budget for filtered pages (`qala serve --filter-budget`).
+    pub fn with_filter_budget(self, budget: u64) -> Self {
+        Self { filter_work: Work::default().with_budget(budget), ..self }
     }
 
     /// The same state with a moderation mode.

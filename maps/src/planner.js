@@ -274,7 +274,8 @@ export function createPlannerView({ qala, config, districts }) {
     // The counts and the pins on each side are the API's comparison under the current filter; the lean pins
     // of each draft only give their positions for drawing.
     const [diff, inA, inB] = await Promise.all([
-      getJson(`/api/v1/areas/compare${query({ a, b, ...state.filter })}`),
+      // Up to 10,000 ids a group (the API pages beyond): enough to draw every pin that differs.
+      getJson(`/api/v1/areas/compare${query({ a, b, ...state.filter, limit: 10000 })}`),
       getJson(`/api/v1/map/pins${query({ ...state.filter, within: a })}`),
       getJson(`/api/v1/map/pins${query({ ...state.filter, within: b })}`),
     ]);

@@ -8,6 +8,7 @@ use super::{CliError, open_store};
 use crate::config::ExportArgs;
 use crate::export::{ExportFormat, RowSource, write_file};
 use crate::feature_cache::FeatureCache;
+use crate::selection::Work;
 use crate::spatial::ServiceArea;
 use crate::state::AppState;
 
@@ -23,7 +24,7 @@ pub async fn run(args: ExportArgs) -> Result<(), CliError> {
         let locations = store.pin_locations().await?;
         state.load_pins(&locations);
     }
-    let mut source = RowSource::select(&state, &args.what, args.query_pairs())?;
+    let mut source = RowSource::select(&state, &args.what, args.query_pairs())?.with_work(Work::unbounded());
     let bar = match source.len_hint(&state.pins) {
         Some(n) => ProgressBar::new(n).with_style(
             ProgressStyle::with_template("exporting [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")

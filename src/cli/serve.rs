@@ -48,6 +48,7 @@ pub async fn listen(args: ServeArgs) -> Result<(TcpListener, AppState), CliError
         .with_web(web)
         .with_moderation(moderation)
         .with_limits(limits)
+        .with_filter_budget(args.filter_budget)
         .with_contact_key(contact_key, args.retention.contact_retention_days)
         .with_edge(Edge { public_url: args.public_url, trusted_proxies: args.trusted_proxies }, report_rate);
     let listener = TcpListener::bind(args.bind)

@@ -29,7 +29,7 @@ pub use pin::{
     Category, Contact, LocationPrecision, NewPin, Pin, PinId, PinLocation, PinRecord, SealedContact, Status,
     UnknownValue,
 };
-pub use query::{Cursor, Limit, Near, NearCursor, PinFilter, PinStats};
+pub use query::{CompareGroup, Cursor, Limit, Near, NearCursor, PinFilter, PinStats};
 pub use staff::{
     Credential, CredentialKind, NewCredential, Power, Role, STAFF_NAME_MAX, StaffMember, check_staff_name,
 };

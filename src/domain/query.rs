@@ -104,6 +104,36 @@ impl Near {
     pub const MAX_K: usize = 1000;
 }
 
+/// One group of an area comparison (`/api/v1/areas/compare?group=`): the pins only in A, only in B, or in
+/// both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareGroup {
+    OnlyA,
+    OnlyB,
+    Both,
+}
+
+impl CompareGroup {
+    pub const ALL: [CompareGroup; 3] = [CompareGroup::OnlyA, CompareGroup::OnlyB, CompareGroup::Both];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareGroup::OnlyA => "only_a",
+            CompareGroup::OnlyB => "only_b",
+            CompareGroup::Both => "both",
+        }
+    }
+
+    /// # Errors
+    /// A [`FieldError`] for `group` naming the three groups.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        Self::ALL
+            .into_iter()
+            .find(|g| g.as_str() == raw.trim())
+            .ok_or_else(|| FieldError::parameter("group", format!("must be one of only_a, only_b, both; got {raw:?}")))
+    }
+}
+
 /// Keyset cursor of a distance-ordered listing: results come in (distance, id) order, so the next page is
 /// "after this pair".
 #[derive(Debug, Clone, Copy, PartialEq)]

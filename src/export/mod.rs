@@ -90,6 +90,18 @@ pub enum ExportError {
     Write(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The selection's filter costs more than a chunk may spend; the field names the parameter to narrow.
+    #[error("{}", .0.summary())]
+    TooMuchWork(crate::domain::FieldError),
+}
+
+impl From<crate::selection::SelectionError> for ExportError {
+    fn from(e: crate::selection::SelectionError) -> Self {
+        match e {
+            crate::selection::SelectionError::Store(s) => ExportError::Store(s),
+            crate::selection::SelectionError::TooMuchWork(field) => ExportError::TooMuchWork(field),
+        }
+    }
 }
 
 impl From<std::io::Error> for ExportError {

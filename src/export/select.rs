@@ -20,7 +20,7 @@ impl RowSource {
             _ => {
                 let params = params::parse(pairs, &routes::EXPORT_PINS)?;
                 let area = state.area_of(params.area)?;
-                Ok(RowSource::pins(Selection::from_params(&params, area)?))
+                Ok(RowSource::pins(Selection::from_params(&params, area)?, state.filter_work.clone()))
             }
         }
     }

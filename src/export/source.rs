@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::layer::{AREAS, Layer, PINS, Row};
 use crate::domain::{Area, Limit};
 use crate::index::PinIndex;
-use crate::selection::{Selection, SelectionCursor};
-use crate::store::{Store, StoreError};
+use crate::selection::{Selection, SelectionCursor, SelectionError, Work};
+use crate::store::Store;
 
 /// Pins per chunk. Each chunk costs one walk of the selection's part of the index (a bounded heap picks the
 /// next ids), so chunks are as large as a page may be: a million-pin export is 100 walks, not 500. Measured
@@ -16,13 +16,22 @@ use crate::store::{Store, StoreError};
 const PINS_PER_CHUNK: usize = 10_000;
 
 pub enum RowSource {
-    Pins { selection: Box<Selection>, cursor: SelectionCursor },
+    Pins { selection: Arc<Selection>, cursor: SelectionCursor, work: Work },
     Areas(Option<Vec<Arc<Area>>>),
 }
 
 impl RowSource {
-    pub fn pins(selection: Selection) -> Self {
-        RowSource::Pins { selection: Box::new(selection), cursor: SelectionCursor::new() }
+    /// The pins `selection` holds, each chunk under `work`'s budget.
+    pub fn pins(selection: Selection, work: Work) -> Self {
+        RowSource::Pins { selection: Arc::new(selection), cursor: SelectionCursor::new(), work }
+    }
+
+    /// The same rows with another budget (the operator's own `qala export` has none).
+    pub fn with_work(self, new: Work) -> Self {
+        match self {
+            RowSource::Pins { selection, cursor, .. } => RowSource::Pins { selection, cursor, work: new },
+            areas => areas,
+        }
     }
 
     pub fn areas(areas: Vec<Arc<Area>>) -> Self {
@@ -47,12 +56,12 @@ impl RowSource {
     /// The next chunk of rows, `None` at the end.
     ///
     /// # Errors
-    /// A store failure.
-    pub async fn next(&mut self, index: &PinIndex, store: &dyn Store) -> Result<Option<Vec<Row>>, StoreError> {
+    /// A store failure; a chunk whose filter costs more than the budget.
+    pub async fn next(&mut self, index: &PinIndex, store: &dyn Store) -> Result<Option<Vec<Row>>, SelectionError> {
         match self {
-            RowSource::Pins { selection, cursor } => {
+            RowSource::Pins { selection, cursor, work } => {
                 let limit = Limit::of(PINS_PER_CHUNK);
-                let pins = cursor.next(selection, index, store, limit).await?;
+                let pins = cursor.next(selection, index, store, limit, work).await?;
                 Ok(pins.map(|pins| pins.iter().map(Row::from).collect()))
             }
             RowSource::Areas(areas) => {

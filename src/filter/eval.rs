@@ -102,7 +102,15 @@ impl PinPredicate {
     /// (`None`). SQL NULL (`description: Some(None)`) makes comparisons, `LIKE`, `IN` and `BETWEEN` NULL, which
     /// counts as no match at the top, also under `NOT`; `IS NULL` is true.
     pub fn eval(&self, pin: &PinFields) -> Tri {
-        self.root.eval(pin).answer()
+        self.eval_counting(pin, &mut 0)
+    }
+
+    /// [`eval`](Self::eval), adding to `work` what the evaluation cost: one unit per condition looked at, plus
+    /// one per byte a text test reads (times the tokens of a `LIKE` pattern, whose matcher may revisit a byte
+    /// once per token) and one per vertex of a geometry a spatial test walks. Callers hold a request to a
+    /// budget of these units, so a filter costs what it does on the pins it meets, not a guess made in advance.
+    pub fn eval_counting(&self, pin: &PinFields, work: &mut u64) -> Tri {
+        self.root.eval(pin, work).answer()
     }
 
     /// Whether the filter refers to `description` or `updated_at`, so that a caller holding only the index's
@@ -120,13 +128,14 @@ impl PinPredicate {
 }
 
 impl Node {
-    fn eval(&self, pin: &PinFields) -> Outcomes {
+    fn eval(&self, pin: &PinFields, work: &mut u64) -> Outcomes {
+        *work += 1;
         match self {
             Node::Const(value) => Outcomes::of(*value),
             Node::And(children) => {
                 let mut acc = Outcomes::of(true);
                 for child in children {
-                    acc = acc.and(child.eval(pin));
+                    acc = acc.and(child.eval(pin, work));
                     if acc == Outcomes::of(false) {
                         break;
                     }
@@ -136,14 +145,14 @@ impl Node {
             Node::Or(children) => {
                 let mut acc = Outcomes::of(false);
                 for child in children {
-                    acc = acc.or(child.eval(pin));
+                    acc = acc.or(child.eval(pin, work));
                     if acc == Outcomes::of(true) {
                         break;
                     }
                 }
                 acc
             }
-            Node::Not(child) => child.eval(pin).not(),
+            Node::Not(child) => child.eval(pin, work).not(),
             Node::Id { lo, hi } => Outcomes::of((*lo..=*hi).contains(&i128::from(pin.id))),
             Node::Text { field, fold, test } => {
                 let value = match field {
@@ -156,6 +165,7 @@ impl Node {
                         Some(Some(value)) => value,
                     },
                 };
+                *work += test.cost(value.len(), *fold);
                 if *fold { Outcomes::of(test.matches(&fold_case(value))) } else { Outcomes::of(test.matches(value)) }
             }
             Node::Time { field, start, end } => {
@@ -172,7 +182,10 @@ impl Node {
                 None => Outcomes::TRUE_OR_FALSE,
                 Some(value) => Outcomes::of(value.is_none()),
             },
-            Node::Spatial(test) => test.eval(pin.lon, pin.lat).map_or(Outcomes::NULL, Outcomes::of),
+            Node::Spatial(test) => {
+                *work += test.cost();
+                test.eval(pin.lon, pin.lat).map_or(Outcomes::NULL, Outcomes::of)
+            }
         }
     }
 
@@ -199,6 +212,15 @@ impl Node {
 }
 
 impl TextTest {
+    /// What testing a value of `len` bytes costs, in the units of [`PinPredicate::eval_counting`].
+    fn cost(&self, len: usize, fold: bool) -> u64 {
+        let per_byte = match self {
+            TextTest::Compare(..) => 1,
+            TextTest::Like(pattern) => pattern.token_count().max(1),
+        } + usize::from(fold);
+        (len as u64).saturating_mul(per_byte as u64)
+    }
+
     fn matches(&self, value: &str) -> bool {
         match self {
             TextTest::Compare(order, literal) => order.holds(value.cmp(literal.as_str())),

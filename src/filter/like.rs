@@ -59,6 +59,11 @@ impl LikePattern {
         Ok(LikePattern { tokens })
     }
 
+    /// How many tokens the pattern has: the matcher looks at a character at most once per token.
+    pub(super) fn token_count(&self) -> usize {
+        self.tokens.len()
+    }
+
     /// Whether the whole of `text` matches. Positions are byte offsets at character boundaries.
     pub(super) fn matches(&self, text: &str) -> bool {
         let char_at = |at: usize| text.get(at..).and_then(|rest| rest.chars().next());

@@ -29,7 +29,9 @@ use std::panic::catch_unwind;
 
 use cql2::Expr;
 use geo::coordinate_position::CoordPos;
-use geo::{BoundingRect, Coord, CoordinatePosition, Geometry, LineString, MapCoords, Point, Polygon, Rect, Relate};
+use geo::{
+    BoundingRect, Coord, CoordinatePosition, CoordsIter, Geometry, LineString, MapCoords, Point, Polygon, Rect, Relate,
+};
 
 use super::envelope::Envelope;
 use super::error::{FilterError, show};
@@ -63,6 +65,9 @@ impl SpatialOp {
     }
 }
 
+/// How many times a vertex costs more under `relate` than under a position test (a graph per point).
+const RELATE_COST_PER_VERTEX: u64 = 16;
+
 /// `op(geometry, literal)` when `pin_first`, else `op(literal, geometry)`.
 #[derive(Debug, Clone)]
 pub(super) struct SpatialTest {
@@ -73,6 +78,9 @@ pub(super) struct SpatialTest {
     rect: Option<Rect<f64>>,
     /// Decide by the point's position (see the module docs) rather than by `relate`.
     by_position: bool,
+    /// What one test costs, in the units of `PinPredicate::eval_counting`: the literal's vertices, each looked
+    /// at once by a position test; `relate` builds a graph of the geometry for every point, so it counts more.
+    cost: u64,
 }
 
 impl SpatialTest {
@@ -81,7 +89,9 @@ impl SpatialTest {
     pub(super) fn new(op: SpatialOp, pin_first: bool, literal: Geometry<f64>) -> Result<SpatialTest, FilterError> {
         let rect = literal.bounding_rect();
         let by_position = !matches!(literal, Geometry::GeometryCollection(_));
-        let test = SpatialTest { op, pin_first, literal, rect, by_position };
+        let vertices = literal.coords_count() as u64;
+        let cost = if by_position { vertices } else { vertices.saturating_mul(RELATE_COST_PER_VERTEX) };
+        let test = SpatialTest { op, pin_first, literal, rect, by_position, cost };
         if let Some(rect) = rect.filter(|_| !by_position) {
             let (min, max) = (rect.min(), rect.max());
             for (x, y) in [(min.x, min.y), ((min.x + max.x) / 2.0, (min.y + max.y) / 2.0), (max.x + 1.0, max.y)] {
@@ -93,6 +103,11 @@ impl SpatialTest {
             }
         }
         Ok(test)
+    }
+
+    /// What one [`eval`](Self::eval) costs.
+    pub(super) fn cost(&self) -> u64 {
+        self.cost
     }
 
     /// Whether the pin at (`lon`, `lat`) satisfies the condition; `None` if geo's relate panicked.

@@ -18,8 +18,8 @@ use super::auth::Caller;
 use super::client::base_url;
 use super::extract::QueryPairs;
 use super::listing::listing;
-use super::response::{geojson_response, json_document};
-use crate::domain::{Area, AreaId, AreaKind, FieldError, PinId};
+use super::response::{geojson_response, href, json_document};
+use crate::domain::{Area, AreaId, AreaKind, CompareGroup, FieldError, PinId};
 use crate::index::PinQuery;
 use crate::params::{Params, lon_lat, routes};
 use crate::spatial::{PreparedArea, area_feature};
@@ -146,9 +146,15 @@ fn filter_echo(params: &Params) -> Map<String, Value> {
     echo
 }
 
-/// `GET /api/v1/areas/compare?a=ID&b=ID[&category=&status=&datetime=]`: for two historic-centre drafts, the
-/// pins (matching the filter, if one is given) only in A, only in B, and in both.
-async fn compare_areas(State(state): State<AppState>, pairs: QueryPairs) -> Result<Response, ApiError> {
+/// `GET /api/v1/areas/compare?a=ID&b=ID[&category=&status=&datetime=][&group=&cursor=&limit=]`: for two
+/// historic-centre drafts, the pins (matching the filter, if one is given) only in A, only in B, and in both:
+/// each group's count and its first `limit` ids (1,000 by default, at most 10,000), with a `next` link to
+/// the group's following ids (`group=only_a&cursor=ID`, which answers that group alone).
+async fn compare_areas(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    pairs: QueryPairs,
+) -> Result<Response, ApiError> {
     let params = pairs.parse(&routes::AREAS_COMPARE)?;
     // The route requires both: a missing one is already a 400.
     let (a, b) = (params.a.unwrap_or_default(), params.b.unwrap_or_default());
@@ -166,21 +172,47 @@ async fn compare_areas(State(state): State<AppState>, pairs: QueryPairs) -> Resu
     if !wrong.is_empty() {
         return Err(ApiError::BadParameters(wrong));
     }
-    let ids_in = |area: &PreparedArea| -> BTreeSet<PinId> {
-        let query = PinQuery { area: Some(area), ..PinQuery::new(&params.filter) };
-        state.pins.matching(&query).iter().map(|p| p.id).collect()
+    let (prepared_a, prepared_b) = (prepared(&state, &area_a)?, prepared(&state, &area_b)?);
+    let (pins, filter) = (state.pins.clone(), params.filter.clone());
+    // Off the async workers: two walks and a merge, linear in the pins of both drafts.
+    let (set_a, set_b) = tokio::task::spawn_blocking(move || {
+        let ids_in = |area: &PreparedArea| -> BTreeSet<PinId> {
+            pins.ids_of(&PinQuery { area: Some(area), ..PinQuery::new(&filter) }).into_iter().collect()
+        };
+        (ids_in(&prepared_a), ids_in(&prepared_b))
+    })
+    .await
+    .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(format!("comparing the drafts failed: {e}"))))?;
+    let url = format!("{}/api/v1/areas/compare", base_url(&headers));
+    let after = params.cursor.map_or(PinId::MIN, |c| c.0);
+    let limit = params.limit.get();
+    // Each group: its full count, then a page of its ids above the cursor, linked to the next page.
+    let group = |name: CompareGroup, ids: Vec<PinId>| {
+        let page: Vec<PinId> = ids.iter().copied().filter(|&id| id > after).take(limit + 1).collect();
+        let more = page.len() > limit;
+        let page = &page[..page.len().min(limit)];
+        let mut out = json!({ "count": ids.len(), "ids": page });
+        if let (true, Some(last)) = (more, page.last()) {
+            let (cursor, group) = (last.to_string(), name.as_str());
+            out["next"] = json!(href(&url, &params.echo, &[("group", group), ("cursor", &cursor)]));
+        }
+        out
     };
-    let set_a = ids_in(prepared(&state, &area_a)?.as_ref());
-    let set_b = ids_in(prepared(&state, &area_b)?.as_ref());
-    let group = |ids: Vec<PinId>| json!({ "count": ids.len(), "ids": ids });
-    let body = json!({
+    let groups = [
+        (CompareGroup::OnlyA, set_a.difference(&set_b).copied().collect::<Vec<_>>()),
+        (CompareGroup::OnlyB, set_b.difference(&set_a).copied().collect()),
+        (CompareGroup::Both, set_a.intersection(&set_b).copied().collect()),
+    ];
+    let mut body = json!({
         "a": area_feature(&area_a, false),
         "b": area_feature(&area_b, false),
         "filter": filter_echo(&params),
-        "only_a": group(set_a.difference(&set_b).copied().collect()),
-        "only_b": group(set_b.difference(&set_a).copied().collect()),
-        "both": group(set_a.intersection(&set_b).copied().collect()),
     });
+    for (name, ids) in groups {
+        if params.group.is_none_or(|g| g == name) {
+            body[name.as_str()] = group(name, ids);
+        }
+    }
     Ok(json_document(body))
 }
 

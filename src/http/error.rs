@@ -84,6 +84,7 @@ impl From<crate::export::ExportError> for ApiError {
     fn from(e: crate::export::ExportError) -> Self {
         match e {
             crate::export::ExportError::Store(s) => ApiError::Store(s),
+            crate::export::ExportError::TooMuchWork(field) => ApiError::BadParameters(vec![field]),
             other => ApiError::Export(other),
         }
     }
@@ -96,6 +97,15 @@ struct Problem {
     detail: String,
     errors: Option<Vec<FieldError>>,
     retry_after_s: Option<u32>,
+}
+
+impl From<crate::selection::SelectionError> for ApiError {
+    fn from(e: crate::selection::SelectionError) -> Self {
+        match e {
+            crate::selection::SelectionError::Store(s) => ApiError::Store(s),
+            crate::selection::SelectionError::TooMuchWork(field) => ApiError::BadParameters(vec![field]),
+        }
+    }
 }
 
 impl From<crate::params::QueryError> for ApiError {

@@ -47,7 +47,7 @@ async fn export(
     let source = RowSource::select(&state, what, pairs)?;
     let filename = format!("qala-{what}-{}.{}", Utc::now().format("%Y%m%dT%H%M%SZ"), format.extension());
     let body = match format.text() {
-        Some(_) => streamed(state, source, format),
+        Some(_) => streamed(state, source, format).await?,
         None => built(&state, source, format).await?,
     };
     let mut response = (StatusCode::OK, body).into_response();
@@ -59,17 +59,21 @@ async fn export(
     Ok(response)
 }
 
-/// A text format, encoded by a task as the selection is paged through.
-fn streamed(state: AppState, mut source: RowSource, format: ExportFormat) -> Body {
+/// A text format, encoded by a task as the selection is paged through. The first chunk is read before the
+/// answer starts, so that a filter too costly for a chunk (or a store failure) is still a problem document;
+/// a later chunk failing can only cut the stream short (and is logged).
+async fn streamed(state: AppState, mut source: RowSource, format: ExportFormat) -> Result<Body, ApiError> {
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
-    let Some(text) = format.text() else { return Body::empty() };
+    let Some(text) = format.text() else { return Ok(Body::empty()) };
+    let first = source.next(&state.pins, state.store.as_ref()).await.map_err(ApiError::from)?;
     tokio::spawn(async move {
         let mut encoder = TextEncoder::new(text, source.layer());
         if tx.send(Ok(Bytes::from(encoder.header()))).await.is_err() {
             return;
         }
+        let mut next = Ok(first);
         loop {
-            match source.next(&state.pins, state.store.as_ref()).await {
+            match next {
                 Ok(Some(rows)) => {
                     let mut chunk = Vec::with_capacity(rows.len() * 256);
                     encoder.rows(&rows, &mut chunk);
@@ -85,12 +89,13 @@ fn streamed(state: AppState, mut source: RowSource, format: ExportFormat) -> Bod
                     return;
                 }
             }
+            next = source.next(&state.pins, state.store.as_ref()).await;
         }
         let _ = tx.send(Ok(Bytes::from(encoder.footer()))).await;
     });
     // Fused: a body wrapper (the gzip layer) may poll once more after the end, which a bare `unfold` forbids.
     let chunks = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
-    Body::from_stream(futures_util::StreamExt::fuse(chunks))
+    Ok(Body::from_stream(futures_util::StreamExt::fuse(chunks)))
 }
 
 /// A file format, built whole in a temporary file, then streamed from it.

@@ -3,7 +3,8 @@
 //! - `config`: the city outline and its bounds (to frame the map before any pin loads), the category and
 //!   status vocabularies (to build the legend and filters without hard-coding them twice), and the
 //!   deployment's basemap style.
-//! - `pins`: every matching pin at once, lean, with an `ETag` (a reload of unchanged pins is a 304). A map draws all pins of the current filter, not a page of
+//! - `pins`: every matching pin at once (up to 50,000; beyond, pages linked by `next`), lean, with an `ETag`
+//!   (a reload of unchanged pins is a 304). A map draws all pins of the current filter, not a page of
 //!   them, so paging through `/api/v1/pins` (100 features of full detail per request) would be both slow and
 //!   wasteful. These features hold only what the index holds (id, point, category, status, report time to
 //!   the second), so the answer never reads the store, and the body is written by hand: 100,000 pins are
@@ -22,12 +23,13 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::json;
 
 use super::ApiError;
+use super::client::base_url;
 use super::collection::FeatureCollection;
 use super::conditional::revalidated;
 use super::extract::QueryPairs;
 use super::map_table::list_map_table;
-use super::response::{GEOJSON, json_document};
-use crate::domain::{Category, Status};
+use super::response::{GEOJSON, href, json_document, link};
+use crate::domain::{Category, PinId, Status};
 use crate::index::{IndexedPin, PinQuery};
 use crate::params::routes;
 use crate::spatial::multipolygon_geometry;
@@ -56,8 +58,9 @@ async fn get_map_config(State(state): State<AppState>, pairs: QueryPairs) -> Res
     Ok(json_document(body))
 }
 
-/// `GET /api/v1/map/pins?bbox=&category=&status=&datetime=&within=`: every matching pin, lean, in ascending
-/// id order, with `numberReturned`.
+/// `GET /api/v1/map/pins?bbox=&category=&status=&datetime=&within=&limit=&cursor=`: the matching pins, lean, in
+/// ascending id order, at most `limit` (50,000, also the default: every pin of a city the size of Almaty
+/// today, about 10 MB) with `numberReturned`, `numberMatched` and a `next` link when more remain.
 /// Revalidated on every load (`conditional.rs`): a changed set of pins is never served from a cache, an
 /// unchanged one costs a 304.
 async fn list_map_pins(
@@ -67,22 +70,34 @@ async fn list_map_pins(
 ) -> Result<Response, ApiError> {
     let params = pairs.parse(&routes::MAP_PINS)?;
     let area = state.area_of(params.area)?;
+    let url = format!("{}/api/v1/map/pins", base_url(&headers));
     // Walking a whole city's pins and writing megabytes is CPU work: keep it off the async workers.
     let body = tokio::task::spawn_blocking(move || {
         let query = PinQuery { area: area.as_deref(), ..PinQuery::new(&params.filter) };
-        lean_collection(&state.pins.matching(&query))
+        let after = params.cursor.map_or(PinId::MIN, |c| c.0);
+        let page = state.pins.matching_page(&query, after, params.limit);
+        let next = page.pins.last().filter(|_| page.more).map(|last| {
+            let cursor = last.id.to_string();
+            vec![link("next", GEOJSON, href(&url, &params.echo, &[("cursor", &cursor)]))]
+        });
+        lean_collection(&page.pins, page.matched, next)
     })
     .await
     .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(format!("writing the map's pins failed: {e}"))))?;
     Ok(revalidated(&headers, GEOJSON, body))
 }
 
-/// `{"type":"FeatureCollection","numberReturned":n,"features":[…]}` with one lean feature per pin.
-fn lean_collection(pins: &[IndexedPin]) -> String {
+/// `{"type":"FeatureCollection","numberMatched":m,"numberReturned":n,"features":[…],"links":[…]}` with one
+/// lean feature per pin; `links` only when there is a next page.
+fn lean_collection(pins: &[IndexedPin], matched: u64, next: Option<Vec<serde_json::Value>>) -> String {
     // A feature is ~200 bytes; reserving once avoids copying megabytes while the string grows.
-    FeatureCollection::with_capacity(pins.len() * 210)
-        .features_written(pins.len(), |body, i| write_lean_feature(body, &pins[i]))
-        .finish()
+    let body = FeatureCollection::with_capacity(pins.len() * 210)
+        .member("numberMatched", &json!(matched))
+        .features_written(pins.len(), |body, i| write_lean_feature(body, &pins[i]));
+    match next {
+        Some(links) => body.links(links).finish(),
+        None => body.finish(),
+    }
 }
 
 /// `{"type":"Feature","id":…,"geometry":{"type":"Point","coordinates":[lon,lat]},"properties":{"category":…,
@@ -148,9 +163,10 @@ mod tests {
                 created_at_us: 0,
             },
         ];
-        let parsed: serde_json::Value = serde_json::from_str(&lean_collection(&pins)).unwrap_or_default();
+        let parsed: serde_json::Value = serde_json::from_str(&lean_collection(&pins, 2, None)).unwrap_or_default();
         let want = json!({
             "type": "FeatureCollection",
+            "numberMatched": 2,
             "numberReturned": 2,
             "features": [
                 {
@@ -169,8 +185,15 @@ mod tests {
         });
         assert_eq!(parsed, want);
         // The same coordinate text as serde_json writes for the full features (77.0, not 77).
-        assert!(lean_collection(&pins).contains(&format!("[{},{}]", json!(77.0), json!(0.1 + 0.2))));
-        let empty: serde_json::Value = serde_json::from_str(&lean_collection(&[])).unwrap_or_default();
-        assert_eq!(empty, json!({ "type": "FeatureCollection", "numberReturned": 0, "features": [] }));
+        assert!(lean_collection(&pins, 2, None).contains(&format!("[{},{}]", json!(77.0), json!(0.1 + 0.2))));
+        let empty: serde_json::Value = serde_json::from_str(&lean_collection(&[], 0, None)).unwrap_or_default();
+        assert_eq!(
+            empty,
+            json!({ "type": "FeatureCollection", "numberMatched": 0, "numberReturned": 0, "features": [] })
+        );
+        let next = vec![json!({ "rel": "next", "href": "/api/v1/map/pins?cursor=9" })];
+        let paged: serde_json::Value =
+            serde_json::from_str(&lean_collection(&pins, 5, Some(next.clone()))).unwrap_or_default();
+        assert_eq!((paged["numberMatched"].as_u64(), &paged["links"]), (Some(5), &json!(next)));
     }
 }

@@ -3,7 +3,7 @@
 //! Unlike the public listing (keyset paging in id order, which never repeats or skips a pin however the data
 //! changes), a table is sorted by what the reader clicks (report time, category, status) and jumps to a
 //! page number, so this pages by `offset`. The index supplies every matching pin with the columns it sorts
-//! on, the page is cut from the sorted list, and only that page is rendered in full (from the feature
+//! on, the pins up to the page's end are selected and sorted (not the whole list), the page is cut from them, and only that page is rendered in full (from the feature
 //! cache, or the store for pins not in it). Ties are always broken by ascending id, so the order is total
 //! and consecutive pages neither repeat nor skip a pin while the data stays the same.
 
@@ -28,14 +28,25 @@ pub(super) async fn list_map_table(State(state): State<AppState>, pairs: QueryPa
     let params = pairs.parse(&routes::MAP_TABLE)?;
     let (sort, offset, limit) = (params.sort, params.offset, params.limit.get());
     let area = state.area_of(params.area)?;
-    let (matched, page) = {
+    let pins = state.pins.clone();
+    // Off the async workers: the walk and the selection are linear in the matching pins.
+    let (matched, page) = tokio::task::spawn_blocking(move || {
         let query = PinQuery { area: area.as_deref(), ..PinQuery::new(&params.filter) };
-        let mut pins = state.pins.matching(&query);
-        // A full sort of even 100,000 pins is a few milliseconds; a partial one would save little.
+        let mut pins = pins.matching(&query);
+        let matched = pins.len();
+        // Only the pins up to the page's end are put in order: a selection (linear) brings them to the front,
+        // then they alone are sorted, so a first page of a million pins costs no full sort.
+        let end = offset.saturating_add(limit).min(matched);
+        if end < matched && end > 0 {
+            pins.select_nth_unstable_by(end - 1, |a, b| sort.compare(a, b));
+            pins.truncate(end);
+        }
         pins.sort_unstable_by(|a, b| sort.compare(a, b));
         let page: Vec<PinId> = pins.iter().skip(offset).take(limit).map(|p| p.id).collect();
-        (pins.len(), page)
-    };
+        (matched, page)
+    })
+    .await
+    .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(format!("sorting the map's table failed: {e}"))))?;
     let features = state.rendered_pins(&page, Visibility::Public).await?;
     let body = FeatureCollection::with_capacity(features.iter().map(|f| f.len() + 1).sum())
         .member("numberMatched", &json!(matched))

@@ -84,6 +84,39 @@ pub struct DirectedPage {
     pub matched: u64,
 }
 
+/// A page of [`PinIndex::matching_page`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchingPage {
+    pub pins: Vec<IndexedPin>,
+    /// Whether matches remain after the last.
+    pub more: bool,
+    /// How many pins match in all.
+    pub matched: u64,
+}
+
+/// A pin ordered by its id alone, for the bounded heap.
+struct ById(IndexedPin);
+
+impl PartialEq for ById {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+impl Eq for ById {}
+
+impl PartialOrd for ById {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ById {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.id.cmp(&other.0.id)
+    }
+}
+
 impl PinIndex {
     /// One page of the pins matching `query`, from `from`, at most `limit`.
     pub fn page_of(&self, query: &PinQuery, from: PageFrom, limit: Limit) -> DirectedPage {
@@ -143,6 +176,24 @@ impl PinIndex {
         pins
     }
 
+    /// At most `limit` of the pins matching `query` with ids above `after`, ascending, as the index holds
+    /// them, with how many match in all and whether more remain: [`matching`](Self::matching) in bounded
+    /// pages, for answers a stranger may ask for (a bounded heap, so memory is `limit`, not every match).
+    pub fn matching_page(&self, query: &PinQuery, after: PinId, limit: Limit) -> MatchingPage {
+        let mut smallest: Smallest<ById> = Smallest::new(limit.get() + 1);
+        let mut matched = 0_u64;
+        self.for_each_entry_of(query, |e| {
+            matched += 1;
+            if e.id > after {
+                smallest.offer(ById(IndexedPin::from(e)));
+            }
+        });
+        let mut pins: Vec<IndexedPin> = smallest.into_sorted_vec().into_iter().map(|p| p.0).collect();
+        let more = pins.len() > limit.get();
+        pins.truncate(limit.get());
+        MatchingPage { pins, more, matched }
+    }
+
     /// The lon/lat box of every pin and the first and last report time (µs), `None` when there is no pin.
     pub fn extent(&self) -> Option<([f64; 4], i64, i64)> {
         let inner = self.read();
@@ -170,15 +221,45 @@ impl PinIndex {
         if let Some([x0, y0, x1, y1]) = query.lon_lat_box {
             search = narrow(search, [x0, y0, x1, y1]);
         }
-        let inner = self.read();
-        inner.for_each_matching(&search, query.filter, PinId::MIN, query.area, |e| {
-            if query.lon_lat_box.is_none_or(|[x0, y0, x1, y1]| {
+        let in_box = |e: &Entry| {
+            query.lon_lat_box.is_none_or(|[x0, y0, x1, y1]| {
                 e.point[0] >= x0 && e.point[0] <= x1 && e.point[1] >= y0 && e.point[1] <= y1
-            }) && query.test.is_none_or(|t| t(&IndexedPin::from(e)))
-            {
+            })
+        };
+        let Some(test) = query.test else {
+            let inner = self.read();
+            inner.for_each_matching(&search, query.filter, PinId::MIN, query.area, |e| {
+                if in_box(e) {
+                    f(e);
+                }
+            });
+            return;
+        };
+        // The caller's test may be slow (a CQL2 filter): the walk only copies the candidates, and the test
+        // runs after the lock is released, so a write never waits for it.
+        let mut candidates: Vec<Entry> = Vec::new();
+        {
+            let inner = self.read();
+            inner.for_each_matching(&search, query.filter, PinId::MIN, query.area, |e| {
+                if in_box(e) {
+                    candidates.push(*e);
+                }
+            });
+        }
+        for e in &candidates {
+            if test(&IndexedPin::from(e)) {
                 f(e);
             }
-        });
+        }
+    }
+
+    /// The ids of every pin matching `query`, ascending: the candidates of a filter that needs the record,
+    /// which are then read from the store in id order.
+    pub fn ids_of(&self, query: &PinQuery) -> Vec<PinId> {
+        let mut ids = Vec::new();
+        self.for_each_of(query, |id| ids.push(id));
+        ids.sort_unstable();
+        ids
     }
 }
 
@@ -228,6 +309,55 @@ mod tests {
         assert_eq!(back_short, DirectedPage { ids: vec![10, 12, 14], more: true, matched: 50 });
         let last = index.page_of(&query, PageFrom::After(96), limit(7));
         assert_eq!(last, DirectedPage { ids: vec![98, 100], more: false, matched: 50 });
+    }
+
+    #[test]
+    fn matching_pages_hold_every_match_once_in_id_order() {
+        let index = index(100);
+        let filter = PinFilter { categories: vec![Category::ALL[2]], ..Default::default() };
+        let query = PinQuery::new(&filter);
+        let all = index.matching(&query);
+        let mut paged = Vec::new();
+        let mut after = PinId::MIN;
+        loop {
+            let page = index.matching_page(&query, after, limit(4));
+            assert_eq!(page.matched, all.len() as u64);
+            assert!(page.pins.len() <= 4);
+            paged.extend(page.pins.iter().copied());
+            match (page.more, page.pins.last()) {
+                (true, Some(last)) => after = last.id,
+                _ => break,
+            }
+        }
+        assert_eq!(paged, all);
+        let whole = index.matching_page(&query, PinId::MIN, limit(1000));
+        assert_eq!((whole.pins, whole.more), (all, false));
+    }
+
+    #[test]
+    fn a_test_runs_outside_the_lock_so_a_write_never_waits_for_it() {
+        let index = index(10);
+        let filter = PinFilter::default();
+        let writer = index.clone();
+        // The test itself writes to the index: under the read lock this would deadlock.
+        let test = |p: &IndexedPin| {
+            if p.id == 5 {
+                writer.remove(&PinLocation {
+                    visibility: Default::default(),
+                    id: 5,
+                    lon: 5.0,
+                    lat: 0.0,
+                    category: Category::ALL[5],
+                    status: Status::New,
+                    precision: LocationPrecision::Point,
+                    created_at: Utc::now(),
+                });
+            }
+            true
+        };
+        let query = PinQuery { test: Some(&test), ..PinQuery::new(&filter) };
+        assert_eq!(index.count_of(&query), 10, "the walk saw the pins as they were");
+        assert_eq!(index.len(), 9);
     }
 
     #[test]

@@ -30,6 +30,6 @@ mod pins;
 mod walk;
 
 pub use areas::AreaIndex;
-pub use matching::{DirectedPage, IndexedPin, PageFrom, PinQuery};
+pub use matching::{DirectedPage, IndexedPin, MatchingPage, PageFrom, PinQuery};
 pub use pin_queries::NearPage;
 pub use pins::{Page, PinIndex};

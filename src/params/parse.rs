@@ -8,7 +8,8 @@ use super::values::{
     ProjectedBox, area_id, boolean, box_numbers, crs, k_nearest, list, lon_lat, offset, radius_m, resolve_bbox, version,
 };
 use crate::domain::{
-    AreaId, AreaKind, Cursor, FieldError, Limit, Near, NearCursor, PinFilter, PinId, TimeRange, Visibility,
+    AreaId, AreaKind, CompareGroup, Cursor, FieldError, Limit, Near, NearCursor, PinFilter, PinId, TimeRange,
+    Visibility,
 };
 use crate::spatial::Crs;
 
@@ -56,6 +57,8 @@ pub struct Params {
     /// `a` and `b`: the two historic-centre versions a comparison takes.
     pub a: Option<AreaId>,
     pub b: Option<AreaId>,
+    /// `group`: the one group of a comparison to page through.
+    pub group: Option<CompareGroup>,
     /// The parameters as given, minus the paging ones (`cursor`, `before`, `offset`), to build links.
     pub echo: Vec<(String, String)>,
 }
@@ -153,6 +156,7 @@ fn one(name: &str, value: &str, route: &Route, out: &mut Params, raw: &mut Raw) 
         "area" => out.only_area = Some(area_id(name, value)?),
         "a" => out.a = Some(area_id(name, value)?),
         "b" => out.b = Some(area_id(name, value)?),
+        "group" => out.group = Some(CompareGroup::parse(value)?),
         _ => return Err(FieldError::parameter(name, "is not a parameter qala knows")),
     }
     Ok(())

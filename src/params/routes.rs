@@ -54,8 +54,17 @@ pub const PINS_IN_AREA: Route = Route::new(&[
     "visibility",
 ]);
 
-/// `GET /api/v1/map/pins`: the filters that select pins, with no paging and no distance order.
-pub const MAP_PINS: Route = Route::new(&["bbox", "category", "status", "location_precision", "datetime", "within"]);
+/// `GET /api/v1/map/pins`: the filters that select pins, and id pages of up to [`MAP_PINS_MAX`] (no distance
+/// order).
+pub const MAP_PINS: Route = Route {
+    names: &["bbox", "category", "status", "location_precision", "datetime", "within", "limit", "cursor"],
+    required: &[],
+    default_limit: MAP_PINS_MAX,
+    max_limit: MAP_PINS_MAX,
+};
+
+/// The most pins one answer of `GET /api/v1/map/pins` holds (about 10 MB of lean GeoJSON).
+pub const MAP_PINS_MAX: usize = 50_000;
 
 /// `GET /api/v1/map/table`: the map's filters, a sort column and offset pages of at most 1,000 (25 by default).
 pub const MAP_TABLE: Route = Route {
@@ -74,11 +83,12 @@ pub const AREAS: Route = Route::new(&["kind", "current"]);
 /// `GET /api/v1/areas/stats`.
 pub const AREAS_STATS: Route = Route::new(&["kind", "current", "category", "status", "location_precision", "datetime"]);
 
-/// `GET /api/v1/areas/compare`.
+/// `GET /api/v1/areas/compare`: two drafts, the filters, and id pages of each group (1,000 ids by default).
 pub const AREAS_COMPARE: Route = Route {
-    names: &["a", "b", "category", "status", "location_precision", "datetime"],
+    names: &["a", "b", "category", "status", "location_precision", "datetime", "group", "limit", "cursor"],
     required: &["a", "b"],
-    ..Route::new(&[])
+    default_limit: 1000,
+    max_limit: Limit::MAX,
 };
 
 /// `…/exports/pins.{format}` and `qala export --what pins`.

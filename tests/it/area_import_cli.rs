@@ -98,6 +98,30 @@ async fn two_historic_centre_drafts_are_imported_activated_and_compared(kind: St
     assert_eq!(cmp["only_b"]["count"], group("only_b").len());
     assert!(!group("only_b").is_empty() && !group("both").is_empty(), "{cmp}");
 
+    // Each group pages: `limit` ids at a time, its `next` link answering that group alone from the cursor.
+    let both = group("both");
+    assert!(both.len() > 3, "{cmp}");
+    let mut paged = Vec::new();
+    let mut path = format!("/api/v1/areas/compare?a={old}&b={new_id}&limit=3");
+    let mut pages = 0;
+    loop {
+        let (status, page) = server.get_json(&path).await;
+        assert_eq!(status, 200, "{path}: {page}");
+        assert_eq!(page["both"]["count"], both.len(), "{page}");
+        if pages > 0 {
+            assert!(page.get("only_a").is_none() && page.get("only_b").is_none(), "{page}");
+        }
+        paged.extend(page["both"]["ids"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()));
+        pages += 1;
+        let Some(next) = page["both"]["next"].as_str() else { break };
+        assert!(next.contains("group=both"), "{next}");
+        path = next[next.find("/api/").unwrap()..].to_owned();
+    }
+    assert_eq!(paged, both);
+    assert_eq!(pages, both.len().div_ceil(3));
+    let (status, bad) = server.get_json(&format!("/api/v1/areas/compare?a={old}&b={new_id}&group=all")).await;
+    assert_eq!((status, bad["errors"][0]["parameter"].as_str()), (400, Some("group")), "{bad}");
+
     // Under a filter, the same comparison of only the matching pins.
     let (status, filtered) =
         server.get_json(&format!("/api/v1/areas/compare?a={old}&b={new_id}&category=wheelchair&status=new")).await;

@@ -130,7 +130,28 @@ async fn map_pins_are_the_listings_pins(kind: StoreKind) {
     assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (404, "application/problem+json"));
     assert_bad_parameter(&server, "/api/v1/map/pins?category=scooter", "category").await;
     assert_bad_parameter(&server, "/api/v1/map/pins?datetime=yesterday", "datetime").await;
-    assert_bad_parameter(&server, "/api/v1/map/pins?limit=10", "limit").await;
+    assert_bad_parameter(&server, "/api/v1/map/pins?limit=0", "limit").await;
+    assert_bad_parameter(&server, "/api/v1/map/pins?limit=50001", "limit").await;
+    assert_bad_parameter(&server, "/api/v1/map/pins?offset=10", "offset").await;
+
+    // Bounded: at most 50,000 pins an answer; smaller pages are linked by `next` and together hold every pin.
+    let (_, whole) = server.get_json("/api/v1/map/pins?category=pram").await;
+    assert!(whole.get("links").is_none(), "one page holds them all: {}", whole["numberMatched"]);
+    let mut paged = Vec::new();
+    let mut path = "/api/v1/map/pins?category=pram&limit=97".to_owned();
+    loop {
+        let (status, page) = server.get_json(&path).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(page["numberMatched"], whole["numberReturned"], "{path}");
+        assert!(page["numberReturned"].as_u64().unwrap() <= 97);
+        paged.extend(ids_of(&page));
+        let Some(next) = page["links"].as_array().and_then(|l| l.iter().find(|l| l["rel"] == "next")) else { break };
+        let href = next["href"].as_str().unwrap();
+        assert!(href.contains("category=pram"), "{href}");
+        path = href[href.find("/api/").unwrap()..].to_owned();
+    }
+    assert_eq!(paged, ids_of(&whole));
+    assert!(paged.len() > 97, "more than one page");
     assert_bad_parameter(&server, "/api/v1/map/pins?within=x", "within").await;
 
     // `datetime` on an area's pins is the same as on the listing with `within`.

@@ -26,14 +26,14 @@ use crate::state::AppState;
 pub async fn items(state: &AppState, headers: &HeaderMap, pairs: QueryPairs) -> Result<Response, ApiError> {
     let params = pairs.parse(&routes::OGC_PIN_ITEMS)?;
     let format = format_of(&params, headers)?;
-    let selection = Selection::from_params(&params, None)?;
+    let selection = std::sync::Arc::new(Selection::from_params(&params, None)?);
     let cursor = params.cursor.map(|c| c.0);
     let from = match (cursor, params.before) {
         (Some(after), _) => PageFrom::After(after),
         (None, Some(before)) => PageFrom::Before(before),
         (None, None) => PageFrom::Start,
     };
-    let page = selection.page(&state.pins, state.store.as_ref(), from, params.limit).await?;
+    let page = selection.page(&state.pins, state.store.as_ref(), from, params.limit, &state.filter_work).await?;
     let matched = page.matched;
     let ids: Vec<PinId> = page.pins.iter().map(|p| p.id).collect();
     let (first, last) = (ids.first().copied(), ids.last().copied());
