@@ -38,10 +38,16 @@ impl Drop for Server {
 /// Starts `qala serve` on port 0 with `store_env` and waits until `/readyz` answers 200; the start-up time
 /// runs from spawning the process to that answer.
 pub async fn start(bin: &Path, store_env: &[(&str, String)]) -> Server {
+    // The load comes from one address (this machine); the per-address report limit would refuse it.
+    start_with(bin, store_env, &["--report-rate=off", "--contact-retention-days=0"]).await
+}
+
+/// [`start`] with other flags than the load runs' (which turn the report limit off).
+pub async fn start_with(bin: &Path, store_env: &[(&str, String)], flags: &[&str]) -> Server {
     let started = Instant::now();
     let mut cmd = Command::new(bin);
-    // The load comes from one address (this machine); the per-address report limit would refuse it.
-    cmd.args(["serve", "--bind", "127.0.0.1:0", "--report-rate=off", "--contact-retention-days=0"])
+    cmd.args(["serve", "--bind", "127.0.0.1:0"])
+        .args(flags)
         .env_remove("DATABASE_URL")
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())

@@ -9,6 +9,7 @@
 //! command exercises the whole driver in the test profile without a second, optimised build.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod abuse;
 mod exports;
 mod http;
 mod measure;
@@ -43,6 +44,8 @@ pub struct Options {
     pub report: PathBuf,
     /// The scratch database (dropped and recreated for each size).
     pub database: String,
+    /// `--only-abuse`: only the run under abuse, reported to `out_dir/abuse.md` (BENCHMARKS.md untouched).
+    pub only_abuse: bool,
 }
 
 impl Options {
@@ -55,12 +58,18 @@ impl Options {
             .map(|s| s.split(',').map(|n| n.trim().parse().expect("--sizes takes numbers")).collect())
             .unwrap_or_else(|| if smoke { vec![1000] } else { vec![10_000, 100_000, 1_000_000] });
         let out_dir = root.join("target").join(if smoke { "bench-smoke" } else { "bench" });
+        let only_abuse = args.iter().any(|a| a == "--only-abuse");
         Options {
             smoke,
             sizes,
             scale: value("--scale").map_or(if smoke { 20_000 } else { 10_000_000 }, |s| s.parse().unwrap()),
             server: std::env::var("QALA_BENCH_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into()),
-            report: if smoke { out_dir.join("BENCHMARKS.md") } else { root.join("BENCHMARKS.md") },
+            report: if smoke || only_abuse {
+                out_dir.join(if only_abuse { "abuse.md" } else { "BENCHMARKS.md" })
+            } else {
+                root.join("BENCHMARKS.md")
+            },
+            only_abuse,
             out_dir,
             python: std::env::var("QALA_BENCH_PYTHON").unwrap_or_else(|_| "python3".into()),
             http_secs: if smoke { 1 } else { 5 },
@@ -83,15 +92,22 @@ async fn main() {
     let opts = Options::from_args();
     std::fs::create_dir_all(&opts.out_dir).unwrap();
     let mut report = report::Report::new(&opts);
-    let largest = opts.sizes.iter().copied().max().unwrap_or(0);
-    eprintln!("generating {largest} pins (seed 1)");
-    let all: Vec<PinRecord> = PinGenerator::new(1, ServiceArea::almaty().unwrap()).take(largest).collect();
-    for &n in &opts.sizes {
-        eprintln!("== {n} pins");
-        tasks::compare(&opts, &all[..n], n == largest, &mut report).await;
+    if !opts.only_abuse {
+        let largest = opts.sizes.iter().copied().max().unwrap_or(0);
+        eprintln!("generating {largest} pins (seed 1)");
+        let all: Vec<PinRecord> = PinGenerator::new(1, ServiceArea::almaty().unwrap()).take(largest).collect();
+        for &n in &opts.sizes {
+            eprintln!("== {n} pins");
+            tasks::compare(&opts, &all[..n], n == largest, &mut report).await;
+        }
+        eprintln!("== index alone at {} pins", opts.scale);
+        tasks::scale(&opts, &mut report);
     }
-    eprintln!("== index alone at {} pins", opts.scale);
-    tasks::scale(&opts, &mut report);
+    let n = if opts.smoke { 1000 } else { abuse::PINS };
+    eprintln!("== under abuse, {n} pins");
+    let records: Vec<PinRecord> = PinGenerator::new(1, ServiceArea::almaty().unwrap()).take(n).collect();
+    let windows = queries::windows(200, 1.0, ServiceArea::almaty().unwrap().bounds(), 31);
+    report.abuse(n, abuse::run(&opts, &records, &windows).await);
     report.write(&opts);
     if opts.smoke {
         postgis::drop_database(&opts.server, &opts.database).await;

@@ -112,6 +112,7 @@ pub struct Report {
     scale: Vec<(usize, Duration, Duration, f64, f64)>,
     exports: Vec<crate::exports::ExportRow>,
     web: Vec<crate::web_map::WebMapRow>,
+    abuse: Option<(usize, Vec<crate::abuse::AbuseRow>)>,
 }
 
 fn first_line(cmd: &str, args: &[&str]) -> String {
@@ -188,6 +189,9 @@ impl Report {
     }
     pub fn rss_after(&mut self, store: &str, rss: u64) {
         self.rss_after.push((store.into(), rss));
+    }
+    pub fn abuse(&mut self, n: usize, rows: Vec<crate::abuse::AbuseRow>) {
+        self.abuse = Some((n, rows));
     }
     pub fn web_map(&mut self, row: crate::web_map::WebMapRow) {
         self.web.push(row);
@@ -397,6 +401,10 @@ impl Report {
             .unwrap();
         }
         writeln!(md, "\nThe page as a citizen opens it (`/#report`, every pin clustered by MapLibre's worker from `GET /api/v1/map/pins`), timed from navigation until the map is idle with the pins source loaded; then eased camera moves across the city (zoom 11 to 14.6, 400 ms each) with every frame interval recorded by `requestAnimationFrame`; then a planner's category filter, from the click until the choropleth, the pins and the map are redrawn. Headless Chromium draws WebGL on the CPU here (SwiftShader, 2 cores), so frame times are an upper bound for a browser with a GPU. Script: `maps/bench/map-load.mjs`.").unwrap();
+
+        if let Some((n, rows)) = &self.abuse {
+            md.push_str(&crate::abuse::markdown(rows, *n));
+        }
 
         writeln!(md, "\n## Scale: the index alone\n").unwrap();
         writeln!(md, "| pins | bulk load | 1,000 windows of ~1 km² | pins per window | bytes per pin |").unwrap();
