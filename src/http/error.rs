@@ -260,9 +260,19 @@ impl ApiError {
                     StatusCode::SERVICE_UNAVAILABLE,
                     "store-unavailable",
                     "Storage unavailable",
-                    "the store is busy or unreachable; nothing was written; try again".into(),
+                    "the store is busy or unreachable, so the request may not have been carried out; retry it \
+                     (a report retried with its Idempotency-Key is never stored twice)"
+                        .into(),
                 )
             },
+            ApiError::Store(StoreError::Full(_)) => p(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "store-full",
+                "Storage full",
+                "the store's disk is full, so nothing more can be written until an operator frees space; \
+                 reading still works"
+                    .into(),
+            ),
             ApiError::Store(_) | ApiError::Export(_) | ApiError::Internal(_) => p(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

@@ -20,6 +20,7 @@ mod areas_differential;
 mod bad_input;
 mod durability;
 mod exports;
+mod faults;
 mod filter_budget;
 mod geopackage_gdal;
 mod gpkg_contention;

@@ -55,6 +55,7 @@ pub(super) async fn open(path: &Path) -> Result<GpkgStore, StoreError> {
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(30))
+        .after_release(|conn, _| Box::pin(async move { Ok(outside_any_transaction(conn).await) }))
         .connect_with(options.clone())
         .await?;
     let readers = SqlitePoolOptions::new()
@@ -134,4 +135,21 @@ async fn inspect(path: &Path) -> Result<(), String> {
 
 fn cannot_create(e: &sqlx::Error) -> String {
     format!("cannot open or create it ({e}); is the directory writable?")
+}
+
+/// Whether the writer connection given back to the pool is outside any transaction, as it must be to be
+/// used again; one that is not is closed.
+///
+/// Why: when a write fails half-way (`SQLITE_FULL` on a full disk, an I/O error), SQLite may roll the
+/// transaction back by itself, or leave it open after sqlx's own `ROLLBACK` failed. Either way sqlx's count
+/// of open transactions no longer matches SQLite's, and the next `begin` on that connection becomes a
+/// savepoint inside a transaction that never commits: its writes would be acknowledged and lost when the
+/// connection closes (found by the full-disk test, `tests/it/faults.rs`). `BEGIN` fails inside a
+/// transaction, so trying one (and rolling it back) tells.
+async fn outside_any_transaction(conn: &mut sqlx::SqliteConnection) -> bool {
+    if sqlx::raw_sql("BEGIN").execute(&mut *conn).await.is_err() {
+        tracing::warn!("the embedded store's writer connection was left inside a transaction; it is closed");
+        return false;
+    }
+    sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_ok()
 }

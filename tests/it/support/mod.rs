@@ -8,6 +8,7 @@
 //! those tests fail loudly: nothing is skipped.
 
 pub mod api;
+pub mod cluster;
 pub mod db;
 pub mod gdal;
 pub mod logs;
