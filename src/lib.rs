@@ -45,6 +45,8 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod contact_key;
+#[cfg(test)]
+mod corpus;
 pub mod domain;
 pub mod edge;
 pub mod export;

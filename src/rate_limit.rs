@@ -5,9 +5,11 @@
 //! Staff are not limited (the HTTP layer skips the check for a signed-in caller), and the address is the
 //! socket's unless a trusted proxy names the client (see [`crate::edge`]).
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::time::Duration;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -53,6 +55,9 @@ impl Rate {
 pub struct AddressLimiter {
     limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
     clock: DefaultClock,
+    /// Addresses refused by [`check`](Self::check), until when: a flood from one of them is refused by
+    /// [`still_refused`](Self::still_refused) before its body is read, at the cost of one lookup.
+    refused: Mutex<HashMap<IpAddr, Instant>>,
 }
 
 impl AddressLimiter {
@@ -62,7 +67,7 @@ impl AddressLimiter {
             let quota = Quota::with_period(every)?.allow_burst(NonZeroU32::new(r.burst)?);
             Some(RateLimiter::keyed(quota))
         });
-        Self { limiter, clock: DefaultClock::default() }
+        Self { limiter, clock: DefaultClock::default(), refused: Mutex::new(HashMap::new()) }
     }
 
     /// Counts one request from `addr`: `Ok`, or how long until the address may send again.
@@ -71,11 +76,35 @@ impl AddressLimiter {
     /// The wait, rounded up to whole seconds by the caller for `Retry-After`.
     pub fn check(&self, addr: IpAddr) -> Result<(), Duration> {
         let Some(limiter) = &self.limiter else { return Ok(()) };
-        limiter.check_key(&bucket(addr)).map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+        let key = bucket(addr);
+        limiter.check_key(&key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(self.clock.now());
+            self.refused.lock().unwrap_or_else(PoisonError::into_inner).insert(key, Instant::now() + wait);
+            wait
+        })
+    }
+
+    /// How long `addr` must still wait, if [`check`](Self::check) refused it and the wait is not over; counts
+    /// nothing. For refusing a flood before its request is read: only an address already refused is
+    /// refused here, so a report the citizen must correct still does not use up their allowance.
+    pub fn still_refused(&self, addr: IpAddr) -> Option<Duration> {
+        self.limiter.as_ref()?;
+        let key = bucket(addr);
+        let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        let until = *refused.get(&key)?;
+        match until.checked_duration_since(Instant::now()) {
+            Some(wait) if !wait.is_zero() => Some(wait),
+            _ => {
+                refused.remove(&key);
+                None
+            }
+        }
     }
 
     /// Forgets addresses whose allowance is full again, so the table holds only recent senders.
     pub fn forget_idle(&self) {
+        let now = Instant::now();
+        self.refused.lock().unwrap_or_else(PoisonError::into_inner).retain(|_, until| *until > now);
         if let Some(limiter) = &self.limiter {
             limiter.retain_recent();
             limiter.shrink_to_fit();
@@ -119,6 +148,23 @@ mod tests {
         assert!(wait > Duration::from_secs(3000) && wait <= Duration::from_secs(3600), "{wait:?}");
         assert!(limiter.check(b).is_ok(), "another address has its own allowance");
         assert!(AddressLimiter::new(None).check(a).is_ok());
+    }
+
+    #[test]
+    fn only_a_refused_address_is_refused_early_and_only_until_its_wait_is_over() {
+        let limiter = AddressLimiter::new(Some(Rate { count: 1, period: Duration::from_millis(300), burst: 1 }));
+        let (a, b) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
+        assert_eq!(limiter.still_refused(a), None, "nothing counted yet");
+        assert!(limiter.check(a).is_ok());
+        assert_eq!(limiter.still_refused(a), None, "allowed, not refused");
+        let wait = limiter.check(a).err().unwrap_or_default();
+        let early = limiter.still_refused(a).unwrap_or_default();
+        assert!(early <= wait && !early.is_zero());
+        assert_eq!(limiter.still_refused(b), None);
+        std::thread::sleep(wait + Duration::from_millis(20));
+        assert_eq!(limiter.still_refused(a), None, "the wait is over");
+        assert!(limiter.check(a).is_ok());
+        assert_eq!(AddressLimiter::new(None).still_refused(a), None);
     }
 
     #[test]

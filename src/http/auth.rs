@@ -83,6 +83,12 @@ fn presented(headers: &HeaderMap) -> Result<Presented<'_>, ApiError> {
     Ok(session_cookie(headers).map_or(Presented::None, Presented::Cookie))
 }
 
+/// Whether the request carries staff credentials of any kind (checked or not): such requests are not held to
+/// the anonymous rate limits before their credentials are checked.
+pub fn presents_credentials(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::AUTHORIZATION) || session_cookie(headers).is_some()
+}
+
 /// The `qala_session` cookie's value, if the request has one.
 pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
     headers

@@ -8,6 +8,7 @@
 //! 20 MB of GeoJSON at 100,000 pins and 3.1 MB gzipped (measured on `qala seed --count 100000`).
 //! Compression streams, so streamed exports still stream; clients that do not ask get the bytes as before.
 
+mod api_doc;
 mod area_imports;
 mod areas;
 mod audit;
@@ -52,7 +53,7 @@ use crate::state::AppState;
 /// The whole application; tests and `qala serve` use the same router.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .merge(pins::router())
+        .merge(pins::router(state.clone()))
         .merge(areas::router())
         .merge(area_imports::router())
         .merge(ogc::router())
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .merge(updates::router())
         .merge(moderation::router())
+        .merge(api_doc::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_ready));
     Router::new()
         .merge(health::router())

@@ -1,13 +1,14 @@
 //! `/api/v1/pins`: report a problem, read one, list them by box, area, drawn outline or distance.
 
 use axum::Router;
-use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::extract::{Extension, Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use super::ApiError;
-use super::auth::Caller;
+use super::auth::{Caller, presents_credentials};
 use super::client::ClientAddr;
 use super::client::base_url;
 use super::extract::{JsonBody, MAX_SEARCH_BODY_BYTES, QueryPairs};
@@ -21,11 +22,28 @@ use crate::store::StoreError;
 
 const PINS_PATH: &str = "/api/v1/pins";
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .route(PINS_PATH, get(list_pins).post(create_pin))
+        .route(
+            PINS_PATH,
+            get(list_pins).post(create_pin).route_layer(middleware::from_fn_with_state(state, refuse_flood)),
+        )
         .route("/api/v1/pins/search", post(search_pins))
         .route("/api/v1/pins/{id}", get(get_pin))
+}
+
+/// Refuses a report from an address the rate limit already refused, before its body is read or parsed: a
+/// flood from one address then costs a lookup per request. Requests with credentials go on to be checked
+/// (staff are not limited).
+async fn refuse_flood(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() == Method::POST
+        && !presents_credentials(request.headers())
+        && let Some(ClientAddr(client)) = request.extensions().get::<ClientAddr>().copied()
+        && let Some(wait) = state.report_limit.still_refused(client)
+    {
+        return ApiError::RateLimited(wait).into_response();
+    }
+    next.run(request).await
 }
 
 /// `POST /api/v1/pins`: validate, commit, index, and only then answer 201. With an `Idempotency-Key`, a

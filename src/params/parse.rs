@@ -99,7 +99,9 @@ pub fn parse(pairs: Vec<(String, String)>, route: &Route) -> Result<Params, Vec<
 }
 
 fn unknown(name: &str, route: &Route) -> FieldError {
-    if route.names.is_empty() {
+    if name.is_empty() {
+        FieldError::parameter(name, "a parameter without a name (nothing before its '='): leave it out")
+    } else if route.names.is_empty() {
         FieldError::parameter(name, "unknown parameter; this request takes none")
     } else {
         FieldError::parameter(name, format!("unknown parameter; this request takes {}", route.names.join(", ")))

@@ -402,6 +402,112 @@ async fn unknown_routes_and_methods_are_problems(kind: StoreKind) {
     assert_nothing_written(&server, &store).await;
 }
 
+/// A 100 MB body announced by `Content-Length` is refused before a byte of it is sent.
+async fn a_100_mb_body_is_413_before_it_is_read(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/pins HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        100 * 1024 * 1024
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut response = vec![0_u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut response))
+        .await
+        .expect("answered without the body being sent")
+        .unwrap();
+    let response = String::from_utf8_lossy(&response[..n]).into_owned();
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(response.contains("application/problem+json"), "{response}");
+    assert_nothing_written(&server, &store).await;
+}
+
+/// Hostile bytes and numbers in a report and in listing parameters: each a 4xx problem naming what is
+/// wrong, the server up afterwards, nothing written.
+async fn hostile_bytes_and_numbers_are_named_problems(kind: StoreKind) {
+    let store = TestStore::new(kind).await;
+    let server = Server::start(&store).await;
+    let (lon, lat) = REPUBLIC_SQUARE;
+    let ok = report(lon, lat, "pram", "kerb").to_string();
+    let mut invalid_utf8 = ok.clone().into_bytes();
+    let at = ok.find("kerb").unwrap();
+    invalid_utf8[at] = 0xff;
+    let bodies: Vec<(&str, Vec<u8>, u16, Option<&str>)> = vec![
+        ("invalid UTF-8", invalid_utf8, 400, None),
+        (
+            "NUL in a description",
+            report(lon, lat, "pram", "a\u{0}b").to_string().into_bytes(),
+            422,
+            Some("/properties/description"),
+        ),
+        (
+            "a longitude of -0.0 is outside Almaty",
+            report(-0.0, lat, "pram", "kerb").to_string().into_bytes(),
+            422,
+            Some("/geometry/coordinates"),
+        ),
+        (
+            "a number too large for a double",
+            ok.replace(&format!("[{lon},"), "[1e400,").into_bytes(),
+            422,
+            // The parser refuses it with its line and column: the body is what is named.
+            Some(""),
+        ),
+        (
+            "a negative zero latitude",
+            ok.replace(&format!(",{lat}]"), ",-0.0]").into_bytes(),
+            422,
+            Some("/geometry/coordinates"),
+        ),
+    ];
+    for (name, body, status, pointer) in bodies {
+        let r = server
+            .client
+            .post(server.url("/api/v1/pins"))
+            .header("content-type", "application/geo+json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{name}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json", "{name}");
+        let p: Value = r.json().await.unwrap();
+        if let Some(pointer) = pointer {
+            let errors = p["errors"].as_array().unwrap_or_else(|| panic!("{name}: {p}"));
+            assert!(
+                errors.iter().any(|e| e["pointer"].as_str().is_some_and(|q| q.starts_with(pointer))),
+                "{name}: {p}"
+            );
+        }
+    }
+    let queries = [
+        ("bbox=-180,-90,180,90.000001", "bbox"),
+        ("bbox=1e400,43,77,44", "bbox"),
+        ("bbox=77,43,76,44", "bbox"),
+        ("cursor=-1", "cursor"),
+        ("cursor=9223372036854775808", "cursor"),
+        ("cursor=%00", "cursor"),
+        ("category=pram%00", "category"),
+        ("near=76.9,43.2&radius_m=1e400", "radius_m"),
+        ("near=76.9,43.2&radius_m=-0.0", "radius_m"),
+        ("within=%E2%80%AE1", "within"),
+    ];
+    for (query, parameter) in queries {
+        let r = server.get(&format!("/api/v1/pins?{query}")).await;
+        assert_eq!(r.status(), 400, "{query}");
+        let p: Value = r.json().await.unwrap();
+        assert!(p["errors"].as_array().unwrap().iter().any(|e| e["parameter"] == parameter), "{query}: {p}");
+    }
+    // Extreme but well-formed: the whole world, and the last possible cursor, are answered.
+    for query in ["bbox=-180,-90,180,90", "cursor=9223372036854775807", "limit=10000"] {
+        let (status, page) = server.get_json(&format!("/api/v1/pins?{query}")).await;
+        assert_eq!(status, 200, "{query}: {page}");
+    }
+    assert_nothing_written(&server, &store).await;
+}
+
 async fn assert_nothing_written(server: &Server, store: &TestStore) {
     assert_eq!(count_pins(store).await, 0, "the store holds no pin");
     assert_eq!(store.scalar("SELECT count(*) FROM pin_contacts").await, 0);
@@ -414,6 +520,8 @@ async fn assert_nothing_written(server: &Server, store: &TestStore) {
 on_both_stores!(
     bad_reports_are_refused_and_write_nothing,
     an_oversize_chunked_body_is_413,
+    a_100_mb_body_is_413_before_it_is_read,
+    hostile_bytes_and_numbers_are_named_problems,
     bad_listing_parameters_are_400_and_name_the_parameter,
     unknown_routes_and_methods_are_problems
 );

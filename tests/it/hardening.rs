@@ -327,6 +327,18 @@ async fn reports_are_rate_limited_per_address() {
         let p: Value = r.json().await.unwrap();
         assert_eq!(p["type"], "/problems/rate-limited", "{p}");
     }
+    // Once refused, the address is refused before its body is read: even a body that is not JSON at all is
+    // a 429, not a 400 (a flood costs a lookup per request, not a parse).
+    let unread = server
+        .client
+        .post(server.url("/api/v1/pins"))
+        .header("content-type", "application/geo+json")
+        .body("{ not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unread.status(), 429);
+    assert!(unread.headers().contains_key("retry-after"));
     // Claiming to be someone else does not help without a trusted proxy.
     assert_eq!(post_from(&server, Some("198.51.100.23"), None, "spoofed").await.status(), 429);
     assert_eq!(post_from(&server, None, Some(&planner), "staff are not limited").await.status(), 201);

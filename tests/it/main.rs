@@ -12,6 +12,7 @@
 #[macro_use]
 mod support;
 
+mod api_openapi;
 mod area_files;
 mod area_import_cli;
 mod area_import_http;
