@@ -41,8 +41,9 @@ pub struct Work {
 }
 
 impl Work {
-    /// The default budget: about a fifth of a second of one core (measured in BENCHMARKS.md), enough for a
-    /// `LIKE` on every description of a city's pins.
+    /// The default budget: about 0.3 s of one core. A `LIKE` on every description of 22,000 pins spends about
+    /// a quarter of it (~26 M units, ~80 ms a page in BENCHMARKS.md, "Under abuse"), so a city's pins fit
+    /// with room; at 100,000 pins such a filter needs narrowing (or `--filter-budget`).
     pub const DEFAULT_BUDGET: u64 = 100_000_000;
 
     /// `budget` per page, `at_once` such pages at a time.

@@ -15,7 +15,7 @@ use std::path::{Path as FsPath, PathBuf};
 
 use axum::Router;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Extension, Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::post;
@@ -24,7 +24,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::ApiError;
 use super::auth::Staff;
-use super::extract::body_error;
+use super::extract::{NoQuery, Segments, body_error};
 use super::request_id::RequestId;
 use super::response::geojson_response;
 use crate::domain::{Actor, AreaId, AreaKind, AreaVersion, AuditAction, FieldError, NewAuditEntry, Power};
@@ -62,6 +62,7 @@ struct Upload {
 /// optional `crs` and `name_field`.
 async fn import(
     State(state): State<AppState>,
+    _: NoQuery,
     Extension(request_id): Extension<RequestId>,
     Staff(staff): Staff,
     headers: HeaderMap,
@@ -130,8 +131,9 @@ async fn import(
 /// `POST /api/v1/areas/{id}/activate`: the version of area `id` becomes its kind's current one.
 async fn activate(
     State(state): State<AppState>,
+    _: NoQuery,
     Extension(request_id): Extension<RequestId>,
-    Path(raw_id): Path<String>,
+    Segments(raw_id): Segments<String>,
     Staff(staff): Staff,
 ) -> Result<Response, ApiError> {
     Staff(staff.clone()).require(Power::ManageAreas, "activate an area version")?;

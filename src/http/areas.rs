@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use super::ApiError;
 use super::auth::Caller;
 use super::client::base_url;
-use super::extract::QueryPairs;
+use super::extract::{NoQuery, QueryPairs, Segments};
 use super::listing::listing;
 use super::response::{geojson_response, href, json_document};
 use crate::domain::{Area, AreaId, AreaKind, CompareGroup, FieldError, PinId};
@@ -60,7 +60,11 @@ async fn list_areas(State(state): State<AppState>, pairs: QueryPairs) -> Result<
 }
 
 /// `GET /api/v1/areas/{id}`: the area with its geometry.
-async fn get_area(State(state): State<AppState>, Path(raw_id): Path<String>) -> Result<Response, ApiError> {
+async fn get_area(
+    State(state): State<AppState>,
+    _: NoQuery,
+    Segments(raw_id): Segments<String>,
+) -> Result<Response, ApiError> {
     let area = find(&state, &raw_id)?;
     Ok(geojson_response(StatusCode::OK, &area_feature(&area, true), None))
 }
@@ -68,7 +72,7 @@ async fn get_area(State(state): State<AppState>, Path(raw_id): Path<String>) -> 
 /// `GET /api/v1/areas/{id}/pins`: the pins listing restricted to the area (exact polygon test).
 async fn area_pins(
     State(state): State<AppState>,
-    Path(raw_id): Path<String>,
+    Segments(raw_id): Segments<String>,
     headers: HeaderMap,
     caller: Caller,
     pairs: QueryPairs,
@@ -80,7 +84,11 @@ async fn area_pins(
 }
 
 /// `GET /api/v1/areas/{id}/stats`: counts by category and status, density, first and last report.
-async fn area_stats(State(state): State<AppState>, Path(raw_id): Path<String>) -> Result<Response, ApiError> {
+async fn area_stats(
+    State(state): State<AppState>,
+    _: NoQuery,
+    Segments(raw_id): Segments<String>,
+) -> Result<Response, ApiError> {
     let area = find(&state, &raw_id)?;
     let stats = state.pins.stats_in(prepared(&state, &area)?.as_ref());
     let counts =
@@ -218,7 +226,11 @@ async fn compare_areas(
 
 /// `GET /api/v1/point/{lon},{lat}/areas`: every current area containing the point (geometry omitted;
 /// fetch `/api/v1/areas/{id}` for it).
-async fn point_areas(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+async fn point_areas(
+    State(state): State<AppState>,
+    _: NoQuery,
+    Segments(raw): Segments<String>,
+) -> Result<Response, ApiError> {
     let (lon, lat) = lon_lat("lon,lat", &raw).map_err(|e| ApiError::BadParameters(vec![e]))?;
     let features: Vec<Value> = state.areas.containing(lon, lat).iter().map(|a| area_feature(a, false)).collect();
     let body = json!({ "type": "FeatureCollection", "numberReturned": features.len(), "features": features });

@@ -9,7 +9,7 @@
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,7 +17,7 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 
 use super::ApiError;
-use super::extract::QueryPairs;
+use super::extract::{QueryPairs, Segments};
 use crate::export::{ExportError, ExportFormat, RowSource, TextEncoder, write_file};
 use crate::state::AppState;
 
@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
 
 async fn export(
     State(state): State<AppState>,
-    Path(file): Path<String>,
+    Segments(file): Segments<String>,
     QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
     let not_found = || {

@@ -107,3 +107,36 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
         ))
     }
 }
+
+/// A route's path parameters (`{id}`, `{file}`, …), as axum's `Path` reads them, but a segment axum cannot
+/// read (`%FF`, not UTF-8) is a 400 problem naming it, like every other bad parameter, rather than axum's
+/// plain-text answer.
+pub struct Segments<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for Segments<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                // axum names the segment between backticks ("Invalid UTF-8 in `id`").
+                let name = text.split('`').nth(1).unwrap_or("path").to_owned();
+                Err(ApiError::BadParameters(vec![FieldError::parameter(name, text)]))
+            }
+        }
+    }
+}
+
+/// The query string of a request that takes no parameters: any name is refused with a 400 naming it, as
+/// every route refuses the names its allow-list lacks.
+pub struct NoQuery;
+
+impl<S: Send + Sync> FromRequestParts<S> for NoQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        QueryPairs::from_request_parts(parts, state).await?.parse(&params::routes::NONE).map(|_| NoQuery)
+    }
+}

@@ -8,7 +8,7 @@
 //! `before`, which only admins read, and nowhere public.
 
 use axum::Router;
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::ApiError;
 use super::auth::Staff;
-use super::extract::JsonBody;
+use super::extract::{JsonBody, NoQuery, Segments};
 use super::request_id::RequestId;
 use super::updates::{apply, as_read};
 use crate::domain::{Actor, AuditAction, NewAuditEntry, NewPinUpdate, Power, next_update_time, parse_moderation};
@@ -30,8 +30,9 @@ pub fn router() -> Router<AppState> {
 /// `POST /api/v1/pins/{id}/moderation` with `If-Match` and `{"action", "reason", "description"?}`.
 async fn moderate(
     State(state): State<AppState>,
+    _: NoQuery,
     Extension(request_id): Extension<RequestId>,
-    Path(raw_id): Path<String>,
+    Segments(raw_id): Segments<String>,
     Staff(staff): Staff,
     headers: HeaderMap,
     JsonBody(body): JsonBody,

@@ -1,7 +1,7 @@
 //! `/api/v1/pins`: report a problem, read one, list them by box, area, drawn outline or distance.
 
 use axum::Router;
-use axum::extract::{Extension, Path, Request, State};
+use axum::extract::{Extension, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +11,7 @@ use super::ApiError;
 use super::auth::{Caller, presents_credentials};
 use super::client::ClientAddr;
 use super::client::base_url;
-use super::extract::{JsonBody, MAX_SEARCH_BODY_BYTES, QueryPairs};
+use super::extract::{JsonBody, MAX_SEARCH_BODY_BYTES, NoQuery, QueryPairs, Segments};
 use super::listing::listing;
 use super::response::geojson_response;
 use crate::domain::{FieldError, Idempotency, Pin, PinId, idempotency, parse_new_pin};
@@ -50,6 +50,7 @@ async fn refuse_flood(State(state): State<AppState>, request: Request, next: Nex
 /// repeat of a report already stored is answered with that pin and writes nothing.
 async fn create_pin(
     State(state): State<AppState>,
+    _: NoQuery,
     headers: HeaderMap,
     caller: Caller,
     Extension(ClientAddr(client)): Extension<ClientAddr>,
@@ -145,7 +146,8 @@ async fn replay(state: &AppState, headers: &HeaderMap, once: &Idempotency) -> Re
 /// for the public (404, as if it did not exist), only for staff.
 async fn get_pin(
     State(state): State<AppState>,
-    Path(raw_id): Path<String>,
+    _: NoQuery,
+    Segments(raw_id): Segments<String>,
     caller: Caller,
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::NotFound(format!("there is no pin {raw_id:?}"));

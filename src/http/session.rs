@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::ApiError;
 use super::auth::{SESSION_COOKIE, Staff};
 use super::client::{ClientAddr, base_url};
-use super::extract::JsonBody;
+use super::extract::{JsonBody, NoQuery};
 use super::request_id::RequestId;
 use crate::auth::{SESSION_HOURS, StaffSession, authenticate, issue};
 use crate::domain::{Actor, AuditAction, CredentialKind, FieldError, NewAuditEntry};
@@ -30,6 +30,7 @@ fn describe(s: &StaffSession) -> Value {
 /// `POST /api/v1/session` with `{"token": "qala_…"}`.
 async fn sign_in(
     State(state): State<AppState>,
+    _: NoQuery,
     Extension(request_id): Extension<RequestId>,
     Extension(ClientAddr(client)): Extension<ClientAddr>,
     headers: HeaderMap,
@@ -89,7 +90,7 @@ async fn sign_in(
 }
 
 /// `GET /api/v1/session`: who is signed in (401 when no one).
-async fn who(Staff(staff): Staff) -> Response {
+async fn who(_: NoQuery, Staff(staff): Staff) -> Response {
     let mut response = Json(describe(&staff)).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
@@ -98,6 +99,7 @@ async fn who(Staff(staff): Staff) -> Response {
 /// `DELETE /api/v1/session`: ends the web session (a Bearer token is not a session and is left alone).
 async fn sign_out(
     State(state): State<AppState>,
+    _: NoQuery,
     Extension(request_id): Extension<RequestId>,
     Staff(staff): Staff,
 ) -> Result<Response, ApiError> {

@@ -7,7 +7,7 @@
 //! feature cache → 201.
 
 use axum::Router;
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::ApiError;
 use super::auth::{Caller, Staff};
-use super::extract::JsonBody;
+use super::extract::{JsonBody, NoQuery, Segments};
 use super::request_id::RequestId;
 use crate::auth::StaffSession;
 use crate::domain::{
@@ -69,8 +69,9 @@ pub(super) fn update_json(u: &PinUpdate, internal: bool) -> Value {
 /// "duplicate_of"?}`.
 async fn post_update(
     State(state): State<AppState>,
+    _: NoQuery,
     Extension(request_id): Extension<RequestId>,
-    Path(raw_id): Path<String>,
+    Segments(raw_id): Segments<String>,
     Staff(staff): Staff,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
@@ -206,7 +207,8 @@ pub(super) async fn apply(
 /// internal notes.
 async fn timeline(
     State(state): State<AppState>,
-    Path(raw_id): Path<String>,
+    _: NoQuery,
+    Segments(raw_id): Segments<String>,
     caller: Caller,
 ) -> Result<Response, ApiError> {
     let id = pin_id(&raw_id)?;
@@ -232,8 +234,9 @@ async fn timeline(
 /// the audit log before the contact leaves the store.
 async fn contact(
     State(state): State<AppState>,
+    _: NoQuery,
     Extension(request_id): Extension<RequestId>,
-    Path(raw_id): Path<String>,
+    Segments(raw_id): Segments<String>,
     Staff(staff): Staff,
 ) -> Result<Response, ApiError> {
     Staff(staff.clone()).require(Power::ReadContact, "read a reporter's contact")?;

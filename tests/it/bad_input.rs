@@ -396,6 +396,20 @@ async fn unknown_routes_and_methods_are_problems(kind: StoreKind) {
         assert_eq!(r.status(), 404, "{path}");
         assert_eq!(r.headers()["content-type"], "application/problem+json");
     }
+    // A path segment that is not UTF-8, and a query parameter a route does not take, are named problems.
+    for (path, parameter) in [
+        ("/api/v1/pins/%FF", "id"),
+        ("/api/v1/areas/%FF/stats", "id"),
+        ("/api/v1/exports/%FF.csv", "file"),
+        ("/api/v1/pins/1?zzz=1", "zzz"),
+        ("/api/v1/areas/1?format=x", "format"),
+    ] {
+        let r = server.get(path).await;
+        assert_eq!(r.status(), 400, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json", "{path}");
+        let p: Value = r.json().await.unwrap();
+        assert!(p["errors"].as_array().unwrap().iter().any(|e| e["parameter"] == parameter), "{path}: {p}");
+    }
     let r = server.client.delete(server.url("/api/v1/pins")).send().await.unwrap();
     assert_eq!(r.status(), 405);
     assert_eq!(r.headers()["content-type"], "application/problem+json");

@@ -51,9 +51,8 @@ pub fn document(base: &str) -> Value {
             "version": env!("CARGO_PKG_VERSION"),
             "description": "Accessibility problems that citizens of Almaty pin on the map, the city's answers to them, \
                             and Almaty's districts and historic-centre versions. Every problem is RFC 9457 \
-                            application/problem+json. An operation marked x-qala-unknown-parameters: refused answers \
-                            400 naming any query parameter it does not document; one marked ignored reads no query \
-                            string. Staff sign in with Authorization: Bearer <token> or the web map's session cookie; \
+                            application/problem+json. Every operation answers 400 naming any query parameter it does \
+                            not document. Staff sign in with Authorization: Bearer <token> or the web map's session cookie; \
                             a state-changing request on the cookie must come with this site's Origin (else 403).",
             "license": { "name": "MIT" }
         },

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::params;
 use super::schemas::schema_ref;
-use crate::params::Route;
+use crate::params::{Route, routes};
 
 /// Who may call an operation, and so which credentials it reads.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -26,8 +26,8 @@ pub struct Op {
     id: &'static str,
     summary: &'static str,
     access: Access,
-    /// The route's allow-list; `None` when the handler reads no query string (an unknown name is ignored).
-    query: Option<Route>,
+    /// The route's allow-list (every handler refuses a name not on it, with a 400 naming it).
+    query: Route,
     /// Path and header parameters.
     params: Vec<Value>,
     body: Option<Value>,
@@ -45,7 +45,7 @@ impl Op {
             id,
             summary,
             access: Access::Anyone,
-            query: None,
+            query: routes::NONE,
             params: vec![],
             body: None,
             ok: vec![],
@@ -58,7 +58,7 @@ impl Op {
     }
 
     pub fn query(self, route: Route) -> Self {
-        Self { query: Some(route), ..self }
+        Self { query: route, ..self }
     }
 
     pub fn param(mut self, name: &str) -> Self {
@@ -80,16 +80,14 @@ impl Op {
     }
 
     /// The operation object. Every operation may answer 414 and 431 (the request's head), 500 and 503
-    /// (starting up, overloaded, a slow read, the store); one with a query allow-list 400 (an unknown,
-    /// repeated or bad parameter); one with a body 400, 408, 413 and 415; one reading credentials 401.
+    /// (starting up, overloaded, a slow read, the store) and 400 (an unknown, repeated or bad parameter, a
+    /// malformed body); one with a body 408, 413 and 415; one reading credentials 401.
     pub fn build(self) -> Value {
         let mut names: Vec<&str> = vec!["UriTooLong", "HeadersTooLarge", "InternalError", "ServiceUnavailable"];
         names.extend(self.errors);
-        if self.query.is_some() {
-            names.push("BadRequest");
-        }
+        names.push("BadRequest");
         if self.body.is_some() {
-            names.extend(["BadRequest", "RequestTimeout", "PayloadTooLarge", "UnsupportedMediaType"]);
+            names.extend(["RequestTimeout", "PayloadTooLarge", "UnsupportedMediaType"]);
         }
         if self.access != Access::Anyone {
             names.push("Unauthorized");
@@ -103,10 +101,9 @@ impl Op {
                 .insert(super::status_of(name).to_owned(), json!({ "$ref": format!("#/components/responses/{name}") }));
         }
         let mut parameters = self.params;
-        parameters.extend(self.query.as_ref().map(params::query).unwrap_or_default());
+        parameters.extend(params::query(&self.query));
         let mut op = json!({
             "operationId": self.id, "summary": self.summary, "parameters": parameters, "responses": responses,
-            "x-qala-unknown-parameters": if self.query.is_some() { "refused" } else { "ignored" },
         });
         let staff = json!([{ "bearerAuth": [] }, { "sessionCookie": [] }]);
         match self.access {

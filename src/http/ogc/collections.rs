@@ -1,7 +1,7 @@
 //! `/ogc/collections`, `/ogc/collections/{id}` and the pins' `/queryables` (OGC API – Features Part 3): the
 //! JSON Schema of the properties a CQL2 filter may name.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
@@ -12,6 +12,7 @@ use super::vocabulary::{ROOT, media, rel};
 use crate::filter::{QUERYABLES, QueryableType};
 use crate::http::ApiError;
 use crate::http::client::base_url;
+use crate::http::extract::Segments;
 use crate::http::html::escape;
 use crate::state::AppState;
 
@@ -62,7 +63,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap, q: FormatOn
 /// `GET /ogc/collections/{id}`.
 pub async fn one(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    Segments(raw): Segments<String>,
     headers: HeaderMap,
     q: FormatOnly,
 ) -> Result<Response, ApiError> {
@@ -88,7 +89,7 @@ pub async fn one(
 /// `GET /ogc/collections/pins/queryables`: a JSON Schema of what a filter may name.
 pub async fn queryables(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    Segments(raw): Segments<String>,
     headers: HeaderMap,
     q: FormatOnly,
 ) -> Result<Response, ApiError> {

@@ -18,13 +18,14 @@ mod representation;
 mod vocabulary;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 
 use super::ApiError;
 use super::extract::QueryPairs;
+use crate::http::extract::Segments;
 use crate::state::AppState;
 use catalog::CollectionId;
 
@@ -46,7 +47,7 @@ pub fn router() -> Router<AppState> {
 /// `GET /ogc/collections/{id}/items`.
 async fn items(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    Segments(raw): Segments<String>,
     headers: HeaderMap,
     pairs: QueryPairs,
 ) -> Result<Response, ApiError> {
@@ -59,7 +60,7 @@ async fn items(
 /// `GET /ogc/collections/{id}/items/{featureId}`.
 async fn item(
     State(state): State<AppState>,
-    Path((raw, feature_id)): Path<(String, String)>,
+    Segments((raw, feature_id)): Segments<(String, String)>,
     headers: HeaderMap,
     pairs: QueryPairs,
 ) -> Result<Response, ApiError> {
