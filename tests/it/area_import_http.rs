@@ -237,7 +237,70 @@ async fn bad_and_oversize_uploads_are_refused_whole_and_write_nothing(kind: Stor
     assert_eq!(after["features"].as_array().unwrap().len(), listed["features"].as_array().unwrap().len() + 1);
 }
 
+/// A generated corpus of malformed multipart uploads (fixed seed): bodies cut short, wrong or missing
+/// boundaries, parts repeated, unknown or without names, files that are noise or half a GeoJSON, a zip or a
+/// GeoPackage. Each is a 4xx problem; nothing is written; the server stays up.
+async fn malformed_multipart_uploads_are_problems(kind: StoreKind) {
+    use rand::{Rng, SeedableRng};
+    let store = TestStore::new(kind).await;
+    let admin = add_staff(&store, "dana", "admin").await;
+    let server = Server::start(&store).await;
+    let before = versions(&store).await;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
+    let outline = outline_geojson("Corpus");
+    let files: [&[u8]; 5] = [&outline, b"PK\x03\x04garbage", b"SQLite format 3\0not really", b"{\"type\":\"Feat", b""];
+    for case in 0..300 {
+        let boundary = ["b0undary", "", "x", &"y".repeat(80)][rng.random_range(0..4)].to_owned();
+        let mut body = Vec::new();
+        for _ in 0..rng.random_range(0..5) {
+            let name = ["file", "kind", "label", "zzz", ""][rng.random_range(0..5)];
+            body.extend(format!("--{boundary}\r\n").as_bytes());
+            match rng.random_range(0..3) {
+                0 => body.extend(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"a.geojson\"\r\n\r\n")
+                        .as_bytes(),
+                ),
+                1 => body.extend(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+                _ => body.extend(b"Content-Type: text/plain\r\n\r\n"),
+            }
+            match (name, rng.random_range(0..3)) {
+                ("kind", 0) => body.extend(b"district"),
+                ("kind", _) => body.extend(b"historic_centre\xff"),
+                ("label", _) => body.extend("\u{202E}label".as_bytes()),
+                _ => {
+                    let file = files[rng.random_range(0..files.len())];
+                    let cut = rng.random_range(0..=file.len());
+                    body.extend(&file[..cut]);
+                    (0..rng.random_range(0..64)).for_each(|_| body.push(rng.random()));
+                }
+            }
+            body.extend(b"\r\n");
+        }
+        if rng.random_bool(0.5) {
+            body.extend(format!("--{boundary}--\r\n").as_bytes());
+        }
+        let declared = if rng.random_bool(0.8) { boundary.clone() } else { "other".into() };
+        let r = server
+            .client
+            .post(server.url("/api/v1/areas/imports"))
+            .headers(bearer(Some(&admin)))
+            .header("content-type", format!("multipart/form-data; boundary={declared}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        assert!((400..500).contains(&status), "case {case}: {status}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json", "case {case}");
+    }
+    assert_eq!(versions(&store).await, before, "nothing was written");
+    let (status, _) = server.get_json("/readyz").await;
+    assert_eq!(status, 200);
+    assert!(!server.log().contains("panicked"), "no panic in the log");
+}
+
 on_both_stores!(
     uploads_in_every_format_become_versions_current_only_when_activated,
-    bad_and_oversize_uploads_are_refused_whole_and_write_nothing
+    bad_and_oversize_uploads_are_refused_whole_and_write_nothing,
+    malformed_multipart_uploads_are_problems
 );
