@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Provisions the Python venv used by the shapely peer of the index benchmark (shapely_peer.py).
+# Provisions the Python venv used by the shapely peer of the index benchmark (shapely_peer.py) and by the test
+# suite (openapi-spec-validator, schemathesis): requirements.txt.
 #
 #   bash benches/peers/setup.sh            # prints the venv's python path on its LAST stdout line
 #   QALA_BENCH_VENV=/somewhere bash benches/peers/setup.sh
@@ -52,7 +53,7 @@ if command -v flock >/dev/null 2>&1; then
   flock 9
 fi
 
-if [[ -x "$py" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && "$py" -c 'import shapely, numpy, openapi_spec_validator' >/dev/null 2>&1; then
+if [[ -x "$py" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && "$py" -c 'import shapely, numpy, openapi_spec_validator, schemathesis' >/dev/null 2>&1; then
   log "venv up to date: $venv"
   printf '%s\n' "$py"
   exit 0
@@ -80,8 +81,9 @@ log "installing $req"
   || die "pip install -r $req failed (PyPI unreachable, or no wheel for this platform/python?)"
 
 "$py" - >&2 <<'EOF' || die "installed packages do not import"
-import numpy, shapely, openapi_spec_validator
-print(f"setup.sh: numpy {numpy.__version__}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), openapi-spec-validator")
+import numpy, shapely, openapi_spec_validator, schemathesis
+from importlib.metadata import version
+print(f"setup.sh: numpy {numpy.__version__}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), openapi-spec-validator, schemathesis {version('schemathesis')}")
 EOF
 
 printf '%s\n' "$want" > "$stamp"

@@ -70,7 +70,7 @@ pub fn parse_update(body: &Value) -> Result<UpdateRequest, Vec<FieldError>> {
     let public_comment = comment(obj, "public_comment", &mut errors);
     let internal_note = comment(obj, "internal_note", &mut errors);
     let duplicate_given = obj.get("duplicate_of").is_some_and(|v| !v.is_null());
-    let duplicate_of = obj.get("duplicate_of").and_then(Value::as_i64).filter(|&id| id > 0);
+    let duplicate_of = obj.get("duplicate_of").and_then(whole_number).filter(|&id| id > 0);
     if duplicate_given && duplicate_of.is_none() {
         errors.push(FieldError::pointer("/duplicate_of", "must be a pin id (a positive integer)"));
     } else if duplicate_given && status != Some(Status::Duplicate) {
@@ -86,6 +86,15 @@ pub fn parse_update(body: &Value) -> Result<UpdateRequest, Vec<FieldError>> {
         errors.push(FieldError::pointer("", "an update needs at least one of status, public_comment, internal_note"));
     }
     if errors.is_empty() { Ok(request) } else { Err(errors) }
+}
+
+/// A JSON integer, written as one (`7`) or with a zero fraction (`7.0`, which JSON Schema counts as an
+/// integer too, and some encoders write); a float beyond 2^53 is no exact id.
+fn whole_number(v: &Value) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    #[allow(clippy::cast_possible_truncation)] // whole and within ±2^53: the cast is exact
+    let from_float = || v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT).map(|f| f as i64);
+    v.as_i64().or_else(from_float)
 }
 
 fn comment(obj: &Map<String, Value>, field: &str, errors: &mut Vec<FieldError>) -> Option<String> {
@@ -251,6 +260,10 @@ mod tests {
         assert!(pointers(json!({"status": "done"}))[0].starts_with("/status:"));
         assert!(pointers(json!({"status": "duplicate"}))[0].starts_with("/duplicate_of: is required"));
         assert!(pointers(json!({"status": "confirmed", "duplicate_of": 3}))[0].starts_with("/duplicate_of: is only"));
+        let as_float: Value =
+            serde_json::from_str(r#"{"status": "duplicate", "duplicate_of": 3.0}"#).unwrap_or_default();
+        assert_eq!(parse_update(&as_float).map(|u| u.duplicate_of), Ok(Some(3)));
+        assert!(pointers(json!({"status": "duplicate", "duplicate_of": 3.5}))[0].starts_with("/duplicate_of: must be"));
         assert!(pointers(json!({"public_comment": ""}))[0].starts_with("/public_comment: must be 1 to 2000"));
         assert!(pointers(json!({"internal_note": "x".repeat(2001)}))[0].starts_with("/internal_note:"));
         assert!(pointers(json!({"colour": "red", "internal_note": "x"}))[0].starts_with("/colour:"));

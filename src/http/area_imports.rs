@@ -39,7 +39,8 @@ pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 const FRAMING_BYTES: usize = 64 * 1024;
 /// The longest `kind`, `label`, `crs` or `name_field` (a CRS may come as WKT).
 const MAX_TEXT_PART: usize = 16 * 1024;
-const MAX_LABEL_CHARS: usize = 200;
+/// The longest `label`, in characters once trimmed (the API document says so too).
+pub(super) const MAX_LABEL_CHARS: usize = 200;
 
 pub fn router() -> Router<AppState> {
     Router::new()

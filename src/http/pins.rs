@@ -2,7 +2,8 @@
 
 use axum::Router;
 use axum::extract::{Extension, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::handler::Handler;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -24,10 +25,7 @@ const PINS_PATH: &str = "/api/v1/pins";
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .route(
-            PINS_PATH,
-            get(list_pins).post(create_pin).route_layer(middleware::from_fn_with_state(state, refuse_flood)),
-        )
+        .route(PINS_PATH, get(list_pins).post(create_pin.layer(middleware::from_fn_with_state(state, refuse_flood))))
         .route("/api/v1/pins/search", post(search_pins))
         .route("/api/v1/pins/{id}", get(get_pin))
 }
@@ -36,8 +34,7 @@ pub fn router(state: AppState) -> Router<AppState> {
 /// flood from one address then costs a lookup per request. Requests with credentials go on to be checked
 /// (staff are not limited).
 async fn refuse_flood(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() == Method::POST
-        && !presents_credentials(request.headers())
+    if !presents_credentials(request.headers())
         && let Some(ClientAddr(client)) = request.extensions().get::<ClientAddr>().copied()
         && let Some(wait) = state.report_limit.still_refused(client)
     {

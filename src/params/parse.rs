@@ -171,16 +171,16 @@ fn renamed(e: FieldError, name: &str) -> FieldError {
 /// Resolves what depends on several parameters: the box in its CRS, `near` with its radius and count, the
 /// kind of cursor, and the combinations that make no sense.
 fn combine(out: &mut Params, raw: Raw, errors: &mut Vec<FieldError>) {
-    match (raw.bbox, raw.bbox_crs) {
-        (Some(numbers), bbox_crs) => match resolve_bbox(numbers, bbox_crs.unwrap_or_default()) {
+    // Without a box, `bbox-crs` changes nothing (a client may send its CRS with every request), so it is
+    // harmless rather than an error; a CRS qala does not know is still a 400 (see `one`).
+    if let Some(numbers) = raw.bbox {
+        match resolve_bbox(numbers, raw.bbox_crs.unwrap_or_default()) {
             Ok((lon_lat, projected)) => {
                 out.filter.bbox = Some(lon_lat);
                 out.projected_box = projected;
             }
             Err(e) => errors.push(e),
-        },
-        (None, Some(_)) => errors.push(FieldError::parameter("bbox-crs", "is only meaningful with bbox")),
-        (None, None) => {}
+        }
     }
     match (raw.centre, raw.radius_m, raw.k) {
         (Some((lon, lat)), None, None) => {

@@ -6,15 +6,19 @@
 //! parameters are built from its route's own allow-list (`src/params/routes.rs`: names, which are required,
 //! `limit`'s default and maximum) through one table of what each name accepts (`params.rs`), the enums from
 //! the domain's own lists, and the export formats from `ExportFormat::ALL`. What the allow-lists cannot say
-//! (which routes exist, their bodies, their answers) is in `paths.rs` (built by `op.rs`) and `schemas.rs`, and
-//! `tests/it/api_openapi.rs` checks that against the routers' source and the running server.
+//! (which routes exist, their bodies, their answers) is in `paths.rs` (built by `op.rs`) and `schemas.rs`, the
+//! textual shapes the parsers take (a `datetime`, a text, a contact) in `patterns.rs`, and
+//! `tests/it/api_openapi.rs` checks that against the routers' source and the running server, and
+//! `tests/it/schemathesis.rs` holds the server to it (and to the OGC API's document) with schemathesis.
 
 mod op;
 mod params;
 mod paths;
+pub(super) mod patterns;
 mod schemas;
 
 use axum::Router;
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -35,15 +39,17 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/openapi.json", get(openapi))
 }
 
-async fn openapi(headers: HeaderMap, pairs: QueryPairs) -> Result<Response, ApiError> {
+async fn openapi(State(state): State<AppState>, headers: HeaderMap, pairs: QueryPairs) -> Result<Response, ApiError> {
     pairs.parse(&routes::NONE)?;
-    let mut response = (StatusCode::OK, document(&base_url(&headers)).to_string()).into_response();
+    let doc = document(&base_url(&headers), state.service_area.bounds());
+    let mut response = (StatusCode::OK, doc.to_string()).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
     Ok(response)
 }
 
-/// The document, its server at `base` (the paths are absolute: `/api/v1/…`).
-pub fn document(base: &str) -> Value {
+/// The document, its server at `base` (the paths are absolute: `/api/v1/…`), reports taken inside `city`
+/// (the service area's bounding box).
+pub fn document(base: &str, city: [f64; 4]) -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -60,7 +66,7 @@ pub fn document(base: &str) -> Value {
         "paths": paths::paths(),
         "components": {
             "parameters": params::parameters(),
-            "schemas": schemas::schemas(),
+            "schemas": schemas::schemas(city),
             "responses": responses(),
             "securitySchemes": {
                 "bearerAuth": { "type": "http", "scheme": "bearer",
@@ -136,6 +142,9 @@ mod tests {
     use super::*;
     use crate::params::Route;
 
+    /// Roughly the service area's bounding box.
+    const ALMATY: [f64; 4] = [76.74, 43.03, 77.17, 43.4];
+
     /// Every route whose names the document is built from.
     const ROUTES: [Route; 11] = [
         routes::PINS,
@@ -163,7 +172,7 @@ mod tests {
 
     #[test]
     fn every_operation_is_built_from_its_route() {
-        let doc = document("http://qala.test");
+        let doc = document("http://qala.test", ALMATY);
         let pins = &doc["paths"]["/api/v1/pins"]["get"]["parameters"];
         let names: Vec<&str> = pins.as_array().into_iter().flatten().filter_map(|p| p["name"].as_str()).collect();
         assert_eq!(names, routes::PINS.names);
@@ -188,7 +197,7 @@ mod tests {
 
     #[test]
     fn every_reference_resolves() {
-        let doc = document("http://qala.test");
+        let doc = document("http://qala.test", ALMATY);
         let text = doc.to_string();
         let mut rest = text.as_str();
         while let Some(at) = rest.find("\"$ref\":\"#/") {

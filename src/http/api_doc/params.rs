@@ -4,7 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::domain::{AreaKind, Category, CompareGroup, LocationPrecision, Near, Status, Visibility};
+use super::patterns;
+use crate::domain::{AreaKind, Category, CompareGroup, LocationPrecision, Near, PinId, Status, Visibility};
 use crate::export::ExportFormat;
 use crate::params::Route;
 use crate::spatial::Crs;
@@ -29,6 +30,10 @@ fn parameter(name: &str, route: &Route) -> Value {
         let schema =
             json!({ "type": "integer", "minimum": 1, "maximum": route.max_limit, "default": route.default_limit });
         ("The page size.".to_owned(), schema)
+    } else if name == "cursor" && route.names.contains(&"near") {
+        // A listing that can be ordered by distance takes either kind of cursor, by whether it has `near`.
+        let schema = json!({ "type": "string", "pattern": patterns::any_cursor() });
+        ("The page token of a next link: a pin id, or distance_m:id in a near listing.".to_owned(), schema)
     } else {
         entry(name).unwrap_or_else(|| (String::new(), json!({ "type": "string" })))
     };
@@ -47,11 +52,12 @@ fn parameter(name: &str, route: &Route) -> Value {
 /// The description and schema of every query parameter `/api/v1` takes, but `limit` (whose bounds are each
 /// route's); `None` for a name without an entry.
 pub fn entry(name: &str) -> Option<(String, Value)> {
-    let area_id = json!({ "type": "integer", "format": "int64", "minimum": 1 });
+    let area_id = json!({ "type": "integer", "format": "int64", "minimum": 1, "maximum": PinId::MAX });
     let (description, schema) = match name {
         "bbox" => (
-            "minLon,minLat,maxLon,maxLat in degrees (CRS84); six numbers (with heights, dropped) are taken too.",
-            json!({ "type": "array", "minItems": 4, "maxItems": 6, "items": { "type": "number" } }),
+            "minLon,minLat,maxLon,maxLat in degrees (CRS84); six numbers minLon,minLat,minHeight,maxLon,maxLat,\
+             maxHeight are taken too (the heights are dropped). A minimum above its maximum is a 400.",
+            lon_lat_box(),
         ),
         "category" => ("Pins of these categories.", list(&Category::ALL.map(Category::as_str))),
         "status" => ("Pins in these statuses.", list(&Status::ALL.map(Status::as_str))),
@@ -60,14 +66,14 @@ pub fn entry(name: &str) -> Option<(String, Value)> {
             list(&LocationPrecision::ALL.map(LocationPrecision::as_str)),
         ),
         "datetime" => (
-            "Report time (audit: entry time): an RFC 3339 date-time or date, or an interval start/end with .. (or \
-             nothing) for an open end.",
-            json!({ "type": "string", "examples": ["2025-05-01", "2025-05-01T00:00:00Z/.."] }),
+            "Report time (audit: entry time): an RFC 3339 date-time or date (that day in UTC), or an interval \
+             start/end with .. (or nothing) for an open end; an interval whose start is after its end is a 400.",
+            datetime(),
         ),
         "within" => ("Only pins inside this area (404 when there is no such area).", area_id),
         "near" => (
             "lon,lat in degrees: pins by distance, nearest first; needs radius_m, k or both.",
-            json!({ "type": "string", "pattern": LON_LAT_PATTERN, "examples": ["76.9458,43.238"] }),
+            json!({ "type": "string", "pattern": patterns::lon_lat(), "examples": ["76.9458,43.238"] }),
         ),
         "radius_m" => (
             "With near: pins within this many metres (geodesic).",
@@ -75,10 +81,12 @@ pub fn entry(name: &str) -> Option<(String, Value)> {
         ),
         "k" => ("With near: the k nearest pins.", json!({ "type": "integer", "minimum": 1, "maximum": Near::MAX_K })),
         "cursor" => (
-            "The page token of a next link (a pin or entry id; distance_m:id in a near listing).",
-            json!({ "type": "string" }),
+            "The page token of a next link (a pin or entry id).",
+            json!({ "type": "integer", "format": "int64", "minimum": 0, "maximum": PinId::MAX }),
         ),
-        "offset" => ("The number of pins before the page.", json!({ "type": "integer", "minimum": 0 })),
+        "offset" => {
+            ("The number of pins before the page.", json!({ "type": "integer", "minimum": 0, "maximum": usize::MAX }))
+        }
         "sortby" => (
             "The column the table is sorted by; - sorts descending. Ties go by ascending id.",
             json!({ "type": "string", "enum": sort_keys() }),
@@ -89,14 +97,21 @@ pub fn entry(name: &str) -> Option<(String, Value)> {
         ),
         "kind" => ("Areas of this kind.", json!({ "type": "string", "enum": AreaKind::ALL.map(AreaKind::as_str) })),
         "current" => ("Only the current version of each kind.", json!({ "type": "boolean" })),
-        "version" => ("This version (its number) of the kind; needs kind.", json!({ "type": "integer", "minimum": 1 })),
+        "version" => (
+            "This version (its number) of the kind; needs kind (else a 400).",
+            json!({ "type": "integer", "format": "int32", "minimum": 1, "maximum": i32::MAX }),
+        ),
         "area" => ("Only this area.", area_id),
         "a" | "b" => ("A historic-centre area (a version of the outline) to compare.", area_id),
         "group" => (
             "Only this group of the comparison, to page through it.",
             json!({ "type": "string", "enum": CompareGroup::ALL.map(CompareGroup::as_str) }),
         ),
-        "filter" => ("A CQL2 text filter over the pins' queryables (see /ogc).", json!({ "type": "string" })),
+        "filter" => (
+            "A CQL2 text filter over the pins' queryables (see /ogc/collections/pins/queryables); one that does \
+             not parse, or names what is not a queryable, is a 400 naming its line and column.",
+            json!({ "type": "string", "examples": ["category = 'wheelchair' AND status <> 'resolved'"] }),
+        ),
         "filter-lang" => {
             ("The filter's language.", json!({ "type": "string", "enum": ["cql2-text"], "default": "cql2-text" }))
         }
@@ -112,8 +127,25 @@ pub fn entry(name: &str) -> Option<(String, Value)> {
     Some((description.to_owned(), schema))
 }
 
-/// `lon,lat`: two decimal numbers (the ranges, -180..180 and -90..90, are checked by the server).
-pub const LON_LAT_PATTERN: &str = r"^[-+]?[0-9]+(\.[0-9]+)?,[-+]?[0-9]+(\.[0-9]+)?$";
+/// `bbox` in lon/lat: four numbers, or six with heights, each in its range (sent as `a,b,c,d`).
+fn lon_lat_box() -> Value {
+    let lon = json!({ "type": "number", "minimum": -180, "maximum": 180 });
+    let lat = json!({ "type": "number", "minimum": -90, "maximum": 90 });
+    let height = json!({ "type": "number" });
+    json!({
+        "type": "array", "items": { "type": "number" },
+        "anyOf": [
+            { "minItems": 4, "maxItems": 4, "prefixItems": [lon, lat, lon, lat] },
+            { "minItems": 6, "maxItems": 6, "prefixItems": [lon, lat, height, lon, lat, height] }
+        ]
+    })
+}
+
+/// `datetime`: an instant, a date or an interval (`patterns::datetime`).
+pub fn datetime() -> Value {
+    json!({ "type": "string", "pattern": patterns::datetime(),
+            "examples": ["2025-05-01", "2025-05-01T00:00:00Z/..", "2025-01-01/2025-06-30"] })
+}
 
 /// The values `sortby` takes: a column of `src/params/sort.rs`, ascending or (`-`) descending.
 fn sort_keys() -> Vec<String> {
@@ -127,11 +159,15 @@ fn list(values: &[&str]) -> Value {
 
 /// `#/components/parameters`: the path and header parameters.
 pub fn parameters() -> Value {
-    let id = json!({ "type": "integer", "format": "int64", "minimum": 1 });
+    let id = json!({ "type": "integer", "format": "int64", "minimum": 1, "maximum": PinId::MAX });
     json!({
         "PinId": path("id", "The pin's id (404 for one there is not, or that the caller may not see).", id.clone()),
         "AreaId": path("id", "The area's id.", id),
-        "LonLat": path("lonlat", "lon,lat in degrees.", json!({ "type": "string", "pattern": LON_LAT_PATTERN })),
+        "LonLat": path(
+            "lonlat",
+            "lon,lat in degrees.",
+            json!({ "type": "string", "pattern": patterns::lon_lat(), "examples": ["76.9458,43.238"] }),
+        ),
         "Format": path(
             "format",
             "The file format.",

@@ -35,9 +35,20 @@ fn operations() -> Vec<Op> {
     let disposition = json!({ "description": "attachment; filename=\"qala-….…\"", "schema": { "type": "string" } });
     let export_ok = json!({ "description": "The file, as an attachment.", "content": exports,
                             "headers": { "Content-Disposition": disposition } });
-    let upload =
-        json!({ "required": true, "content": { "multipart/form-data": { "schema": schema_ref("AreaUpload") } } });
+    let file_types = "application/geo+json, application/json, application/zip, application/geopackage+sqlite3";
+    let upload = json!({ "required": true, "content": { "multipart/form-data": {
+        "schema": schema_ref("AreaUpload"), "encoding": { "file": { "contentType": file_types } } } } });
     let write = &["Forbidden", "NotFound", "Conflict", "PreconditionFailed", "Unprocessable", "PreconditionRequired"];
+    // A pin's ETag, as a read or a change answers it, is the If-Match of its next change.
+    let with_changes = |mut ok: Value| {
+        ok["links"] = json!({
+            "updatePin": { "operationId": "updatePin", "description": "Change this pin (staff)",
+                           "parameters": { "id": "$request.path.id", "header.If-Match": "$response.header.ETag" } },
+            "moderatePin": { "operationId": "moderatePin", "description": "Moderate this pin (staff)",
+                             "parameters": { "id": "$request.path.id", "header.If-Match": "$response.header.ETag" } },
+        });
+        ok
+    };
     vec![
         Op::new("/api/v1/openapi.json", "get", "getApiDefinition", "This document (OpenAPI 3.1)")
             .query(routes::NONE)
@@ -78,7 +89,7 @@ fn operations() -> Vec<Op> {
         Op::new("/api/v1/pins/{id}", "get", "getPin", "One pin")
             .access(Access::AnyoneOrStaff)
             .param("PinId")
-            .ok("200", answer("The pin", GEOJSON, schema_ref("PinFeature"), &etag))
+            .ok("200", with_changes(answer("The pin", GEOJSON, schema_ref("PinFeature"), &etag)))
             .errors(&["NotFound"]),
         Op::new(
             "/api/v1/pins/{id}/updates",
@@ -95,7 +106,15 @@ fn operations() -> Vec<Op> {
             .param("PinId")
             .param("IfMatch")
             .body(json_body("UpdateRequest"))
-            .ok("201", answer("The timeline entry and the pin's new ETag", JSON, schema_ref("UpdateResult"), &etag))
+            .ok(
+                "201",
+                with_changes(answer(
+                    "The timeline entry and the pin's new ETag",
+                    JSON,
+                    schema_ref("UpdateResult"),
+                    &etag,
+                )),
+            )
             .errors(write),
         Op::new(
             "/api/v1/pins/{id}/contact",
@@ -117,7 +136,10 @@ fn operations() -> Vec<Op> {
         .param("PinId")
         .param("IfMatch")
         .body(json_body("ModerationRequest"))
-        .ok("201", answer("The timeline entry and the pin's new ETag", JSON, schema_ref("UpdateResult"), &etag))
+        .ok(
+            "201",
+            with_changes(answer("The timeline entry and the pin's new ETag", JSON, schema_ref("UpdateResult"), &etag)),
+        )
         .errors(write),
         Op::new("/api/v1/audit", "get", "getAudit", "The audit trail, newest first (admins)")
             .access(Access::Staff)

@@ -4,15 +4,18 @@
 
 use serde_json::{Map, Value, json};
 
+use super::patterns;
 use crate::domain::{
-    AreaKind, COMMENT_MAX_CHARS, Category, DESCRIPTION_MAX_CHARS, LocationPrecision, ModerationAction,
+    AreaKind, COMMENT_MAX_CHARS, Category, DESCRIPTION_MAX_CHARS, LocationPrecision, ModerationAction, PinId,
     REASON_MAX_CHARS, Role, Status, Visibility,
 };
+use crate::http::area_imports::MAX_LABEL_CHARS;
 
-/// `#/components/schemas`.
-pub fn schemas() -> Value {
+/// `#/components/schemas`; reports must lie in `city` (the service area's `[min_lon, min_lat, max_lon,
+/// max_lat]`).
+pub fn schemas(city: [f64; 4]) -> Value {
     let mut all = Map::new();
-    for (name, schema) in responses().into_iter().chain(requests()) {
+    for (name, schema) in responses().into_iter().chain(requests(city)) {
         all.insert(name.to_owned(), schema);
     }
     Value::Object(all)
@@ -236,63 +239,142 @@ fn collection(item: &str, also: &[&str]) -> Value {
     c
 }
 
-fn requests() -> Vec<(&'static str, Value)> {
-    let text = |max: usize| json!({ "type": "string", "minLength": 1, "maxLength": max });
+/// Free text of at most `max` characters with something visible in it, no control character but tabs and
+/// line breaks, and no bidirectional control (`domain::text::check_text`).
+fn text(max: usize) -> Value {
+    json!({ "type": "string", "minLength": 1, "maxLength": max, "pattern": patterns::text() })
+}
+
+/// `schema` (of one type), or null: a member the server reads as left out when it is null.
+fn nullable(mut schema: Value) -> Value {
+    if let Some(t) = schema["type"].as_str().map(str::to_owned) {
+        schema["type"] = json!([t, "null"]);
+    }
+    schema
+}
+
+/// One of `values`, or null.
+fn or_null_of(values: &[&str]) -> Value {
+    let mut all: Vec<Value> = values.iter().map(|v| json!(v)).collect();
+    all.push(Value::Null);
+    json!({ "type": ["string", "null"], "enum": all })
+}
+
+/// A `[lon, lat]` position in degrees, each in its range, maybe with more numbers (heights) after them.
+fn position() -> Value {
+    json!({ "type": "array", "minItems": 2, "items": { "type": "number" }, "prefixItems": [
+        { "type": "number", "minimum": -180, "maximum": 180 }, { "type": "number", "minimum": -90, "maximum": 90 } ] })
+}
+
+/// A GeoJSON Polygon's or MultiPolygon's geometry object: rings of at least 4 positions. That each ring is
+/// closed (its last position its first) and the polygon valid (no self-intersection, holes inside) no
+/// schema can say: the server answers 422 naming the ring.
+fn polygon_geometry(kind: &str) -> Value {
+    let ring = json!({ "type": "array", "minItems": 4, "items": position() });
+    let polygon = json!({ "type": "array", "minItems": 1, "items": ring });
+    let coordinates =
+        if kind == "Polygon" { polygon } else { json!({ "type": "array", "minItems": 1, "items": polygon }) };
+    object(json!({ "type": one_of(&[kind]), "coordinates": coordinates }))
+}
+
+fn requests(city: [f64; 4]) -> Vec<(&'static str, Value)> {
+    let [min_lon, min_lat, max_lon, max_lat] = city;
     let mut report = object(json!({
         "type": one_of(&["Feature"]),
         "geometry": object(json!({ "type": one_of(&["Point"]),
-            "coordinates": { "type": "array", "minItems": 2, "maxItems": 2, "prefixItems": [
-                { "type": "number", "minimum": -180, "maximum": 180 },
-                { "type": "number", "minimum": -90, "maximum": 90 } ] } })),
+            "coordinates": { "type": "array", "minItems": 2, "maxItems": 2, "items": { "type": "number" },
+                "description": "inside the city's boundary: these bounds are its bounding box",
+                "prefixItems": [
+                    { "type": "number", "minimum": min_lon, "maximum": max_lon },
+                    { "type": "number", "minimum": min_lat, "maximum": max_lat } ] } })),
         "properties": {
             "type": "object", "required": ["category", "description"], "additionalProperties": false,
             "properties": {
                 "category": one_of(&Category::ALL.map(Category::as_str)),
                 "description": text(DESCRIPTION_MAX_CHARS),
-                "contact": { "type": ["string", "null"], "maxLength": 254,
-                             "description": "private: an e-mail address or phone" },
+                "contact": { "type": ["string", "null"], "maxLength": 254, "pattern": patterns::contact(),
+                             "description": "private: an e-mail address or a phone number (or nothing)" },
                 "location_precision": { "type": ["string", "null"], "enum": ["point", "district", null],
                                         "default": "point" },
             }
         },
     }));
-    report["description"] = json!("A report: a Point inside the city (else 422) with its category and description.");
+    report["description"] = json!(
+        "A report: a Point inside the city's boundary (else 422; the coordinates' bounds are the boundary's \
+         bounding box) with its category and description."
+    );
+    report["examples"] = json!([{
+        "type": "Feature", "geometry": { "type": "Point", "coordinates": [76.9458, 43.238] },
+        "properties": { "category": "wheelchair", "description": "No ramp at the entrance" }
+    }]);
+    let polygons = [polygon_geometry("Polygon"), polygon_geometry("MultiPolygon")];
+    let mut feature = object(json!({ "type": one_of(&["Feature"]), "geometry": { "oneOf": polygons.clone() } }));
+    feature["properties"]["properties"] = json!({ "type": ["object", "null"] });
+    let search = json!({
+        "description": "A GeoJSON Polygon or MultiPolygon of at most 10,000 vertices, bare or as a Feature's \
+                        geometry; its rings closed and the polygon valid (else 422).",
+        "oneOf": [polygons[0], polygons[1], feature],
+        "examples": [{ "type": "Polygon", "coordinates": [[[76.93, 43.23], [76.96, 43.23], [76.96, 43.25],
+                                                           [76.93, 43.25], [76.93, 43.23]]] }],
+    });
+    // An update sets duplicate_of exactly when its status is duplicate.
+    let duplicate = json!({ "type": "integer", "format": "int64", "minimum": 1, "maximum": PinId::MAX,
+                            "description": "with status duplicate only (and then required): another public pin \
+                                            that is not itself a duplicate (else 422)" });
+    let update_statuses: Vec<&str> =
+        Status::ALL.into_iter().filter(|s| *s != Status::Duplicate).map(Status::as_str).collect();
+    let moderations: Vec<&str> = ModerationAction::ALL
+        .into_iter()
+        .filter(|a| *a != ModerationAction::Redact)
+        .map(ModerationAction::as_str)
+        .collect();
+    let one_given = ["status", "public_comment", "internal_note"]
+        .map(|name| json!({ "required": [name], "properties": { name: { "type": "string" } } }));
+    let mut redacted = text(DESCRIPTION_MAX_CHARS);
+    redacted["description"] = json!("the new public text; with redact only (and then required)");
     vec![
         ("NewPin", report),
-        (
-            "SearchArea",
-            json!({ "type": "object", "required": ["type"],
-                    "description": "A GeoJSON Polygon or MultiPolygon of at most 10,000 vertices, bare or as a \
-                                    Feature's geometry.",
-                    "properties": { "type": one_of(&["Polygon", "MultiPolygon", "Feature"]) } }),
-        ),
+        ("SearchArea", search),
         (
             "SignIn",
             object(json!({ "token": { "type": "string", "description": "a staff API token (qala staff add|token)" } })),
         ),
         (
             "UpdateRequest",
-            json!({ "type": "object", "minProperties": 1, "additionalProperties": false, "properties": {
-                "status": one_of(&Status::ALL.map(Status::as_str)), "public_comment": text(COMMENT_MAX_CHARS),
-                "internal_note": text(COMMENT_MAX_CHARS),
-                "duplicate_of": { "type": "integer", "minimum": 1,
-                                  "description": "with status duplicate only (and then required)" } } }),
+            json!({ "type": "object", "additionalProperties": false,
+                "description": "null is the same as leaving a member out",
+                "properties": {
+                    "status": or_null_of(&Status::ALL.map(Status::as_str)),
+                    "public_comment": nullable(text(COMMENT_MAX_CHARS)),
+                    "internal_note": nullable(text(COMMENT_MAX_CHARS)), "duplicate_of": nullable(duplicate) },
+                // At least one of the three is given.
+                "anyOf": one_given,
+                "oneOf": [
+                    { "required": ["status", "duplicate_of"],
+                      "properties": { "status": { "const": "duplicate" }, "duplicate_of": { "type": "integer" } } },
+                    { "properties": { "status": or_null_of(&update_statuses), "duplicate_of": { "type": "null" } } }
+                ] }),
         ),
         (
             "ModerationRequest",
             json!({ "type": "object", "required": ["action", "reason"], "additionalProperties": false, "properties": {
                 "action": one_of(&ModerationAction::ALL.map(ModerationAction::as_str)),
                 "reason": text(REASON_MAX_CHARS),
-                "description": { "type": "string", "minLength": 1, "maxLength": DESCRIPTION_MAX_CHARS,
-                                 "description": "the new public text; with redact only (and then required)" } } }),
+                "description": nullable(redacted) },
+                "oneOf": [
+                    { "required": ["description"],
+                      "properties": { "action": { "const": "redact" }, "description": { "type": "string" } } },
+                    { "properties": { "action": one_of(&moderations), "description": { "type": "null" } } }
+                ] }),
         ),
         (
             "AreaUpload",
-            json!({ "type": "object", "required": ["file", "kind", "label"], "properties": {
-                "file": { "type": "string", "contentMediaType": "application/octet-stream",
+            json!({ "type": "object", "required": ["file", "kind", "label"], "additionalProperties": false,
+                    "properties": {
+                "file": { "type": "string", "contentMediaType": "application/octet-stream", "minLength": 1,
                           "description": "GeoJSON (.geojson, .json), a zipped Shapefile (.zip) or a GeoPackage \
                                           (.gpkg), at most 20 MiB" },
-                "kind": one_of(&AreaKind::ALL.map(AreaKind::as_str)), "label": text(200),
+                "kind": one_of(&AreaKind::ALL.map(AreaKind::as_str)), "label": text(MAX_LABEL_CHARS),
                 "crs": { "type": "string", "description": "the file's CRS, when it does not say" },
                 "name_field": { "type": "string", "description": "the attribute holding each area's name" } } }),
         ),

@@ -8,12 +8,15 @@
 
 use serde_json::{Value, json};
 
+use super::super::api_doc::patterns;
 use super::vocabulary::{ROOT, media};
-use crate::domain::{Category, Limit, LocationPrecision, Status};
+use crate::domain::{Category, Limit, LocationPrecision, PinId, Status};
 use crate::spatial::Crs;
 
 pub fn document(base: &str) -> Value {
     let crs_uris = Crs::ALL.map(Crs::uri);
+    // Page tokens: what the links hand out, pin ids.
+    let token = json!({ "type": "integer", "format": "int64", "minimum": 0, "maximum": PinId::MAX });
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -59,27 +62,27 @@ pub fn document(base: &str) -> Value {
         "components": {
             "parameters": {
                 "f": param("f", "query", "The representation: json or html (else the Accept header decides).", json!({ "type": "string", "enum": ["json", "html"] })),
-                "collectionId": param("collectionId", "path", "pins, districts, historic_centre or historic_centre_v{N}.", json!({ "type": "string" })),
+                "collectionId": param("collectionId", "path", "pins, districts, historic_centre or historic_centre_v{N}.", json!({ "type": "string", "pattern": "^(pins|districts|historic_centre|historic_centre_v[1-9][0-9]{0,8})$" })),
                 "areaCollectionId": param("areaCollectionId", "path", "districts, historic_centre or historic_centre_v{N}.", json!({ "type": "string", "pattern": "^(districts|historic_centre|historic_centre_v[1-9][0-9]{0,8})$" })),
                 "featureId": param("featureId", "path", "The feature's id.", json!({ "type": "string" })),
                 "limit": param("limit", "query", "Page size.", json!({ "type": "integer", "minimum": 1, "maximum": Limit::MAX, "default": Limit::DEFAULT })),
                 "bbox": {
                     "name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
-                    "description": "minx,miny,maxx,maxy in bbox-crs (CRS84 by default; EPSG:4326 is lat,lon).",
-                    "schema": { "type": "array", "minItems": 4, "maxItems": 6, "items": { "type": "number" } }
+                    "description": "minx,miny,maxx,maxy in bbox-crs (CRS84 by default; EPSG:4326 is lat,lon), or six numbers with a height after each y (dropped). In CRS84 and EPSG:4326 each number is in its range of degrees; a minimum above its maximum, or a box a projected CRS cannot convert, is a 400.",
+                    "schema": { "type": "array", "items": { "type": "number" }, "anyOf": [ { "minItems": 4, "maxItems": 4 }, { "minItems": 6, "maxItems": 6 } ] }
                 },
-                "bbox-crs": param("bbox-crs", "query", "The CRS of bbox.", json!({ "type": "string", "format": "uri", "enum": crs_uris })),
+                "bbox-crs": param("bbox-crs", "query", "The CRS of bbox (without bbox it changes nothing).", json!({ "type": "string", "format": "uri", "enum": crs_uris })),
                 "crs": param("crs", "query", "The CRS of the response's geometries.", json!({ "type": "string", "format": "uri", "enum": crs_uris })),
-                "datetime": param("datetime", "query", "Report time: an RFC 3339 instant or date, or an interval start/end with .. for an open end.", json!({ "type": "string" })),
+                "datetime": param("datetime", "query", "Report time: an RFC 3339 date-time or date (that day in UTC), or an interval start/end with .. (or nothing) for an open end; an interval whose start is after its end is a 400.", json!({ "type": "string", "pattern": patterns::datetime() })),
                 "category": param("category", "query", "Pins of these categories (comma-separated).", json!({ "type": "string", "enum": Category::ALL.map(Category::as_str) })),
                 "status": param("status", "query", "Pins in these statuses (comma-separated).", json!({ "type": "string", "enum": Status::ALL.map(Status::as_str) })),
                 "location_precision": param("location_precision", "query", "Pins placed at a point, or only in a district (comma-separated).", json!({ "type": "string", "enum": LocationPrecision::ALL.map(LocationPrecision::as_str) })),
-                "filter": param("filter", "query", "A CQL2 text filter over the queryables.", json!({ "type": "string" })),
+                "filter": param("filter", "query", "A CQL2 text filter over the queryables; one that does not parse, or names what is not a queryable, is a 400 naming its line and column.", json!({ "type": "string", "example": "category = 'wheelchair' AND status <> 'resolved'" })),
                 "filter-lang": param("filter-lang", "query", "The filter language.", json!({ "type": "string", "enum": ["cql2-text"], "default": "cql2-text" })),
                 "filter-crs": param("filter-crs", "query", "The CRS of the filter's geometries.", json!({ "type": "string", "format": "uri", "enum": crs_uris })),
-                "cursor": param("cursor", "query", "Page token of a next link.", json!({ "type": "integer", "minimum": 0 })),
-                "before": param("before", "query", "Page token of a prev link.", json!({ "type": "integer", "minimum": 0 })),
-                "offset": param("offset", "query", "Page start (from an area collection's next or prev link).", json!({ "type": "integer", "minimum": 0 }))
+                "cursor": param("cursor", "query", "Page token of a next link.", token.clone()),
+                "before": param("before", "query", "Page token of a prev link (not with cursor: follow one link).", token),
+                "offset": param("offset", "query", "Page start (from an area collection's next or prev link).", json!({ "type": "integer", "minimum": 0, "maximum": usize::MAX }))
             },
             "schemas": {
                 "Link": {
@@ -148,7 +151,7 @@ fn op(id: &str, summary: &str, params: &[&str], schema: &str, media_type: &str) 
         },
         "400": { "$ref": "#/components/responses/BadRequest" }
     });
-    if params.contains(&"collectionId") {
+    if params.iter().any(|p| matches!(*p, "collectionId" | "areaCollectionId")) {
         responses["404"] = json!({ "$ref": "#/components/responses/NotFound" });
     }
     json!({ "operationId": id, "summary": summary, "parameters": parameters, "responses": responses })

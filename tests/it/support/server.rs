@@ -53,6 +53,7 @@ struct Running {
     handle: tokio::runtime::Handle,
     shutdown: oneshot::Sender<()>,
     stopped: oneshot::Receiver<()>,
+    joined: std::thread::JoinHandle<()>,
 }
 
 impl Deref for Server {
@@ -116,7 +117,7 @@ impl Server {
         let (stopped_tx, stopped) = oneshot::channel();
         let argv = self.argv.clone();
         let name = thread.clone();
-        std::thread::Builder::new()
+        let joined = std::thread::Builder::new()
             .name(thread.clone())
             .spawn(move || {
                 let runtime =
@@ -150,7 +151,7 @@ impl Server {
                 .unwrap_or_else(|_| panic!("qala's thread ended before listening; log: {}", self.log()));
         let (addr, handle) = started.unwrap_or_else(|e| panic!("qala could not start: {e}; log: {}", self.log()));
         self.api.base = format!("http://{addr}");
-        self.running = Some(Running { thread, handle, shutdown, stopped });
+        self.running = Some(Running { thread, handle, shutdown, stopped, joined });
         self.api.wait_ready(|| self.log()).await;
     }
 
@@ -177,6 +178,22 @@ impl Server {
     /// The runtime the server runs on, to run something on its threads.
     pub fn runtime(&self) -> &tokio::runtime::Handle {
         &self.running.as_ref().expect("the server is running").handle
+    }
+}
+
+/// A server dropped without [`Server::stop`] is shut down too, and waited for (up to 15 s): a server
+/// thread still tearing down (PROJ's contexts among its thread-locals) while the test binary exits can
+/// crash the process after every test has passed.
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(Running { thread, shutdown, joined, .. }) = self.running.take() {
+            drop(shutdown);
+            let deadline = std::time::Instant::now() + Duration::from_secs(15);
+            while !joined.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            logs::unroute(&thread);
+        }
     }
 }
 
