@@ -150,7 +150,7 @@ impl Selection {
         limit: Limit,
         work: &Work,
     ) -> Result<SelectedPage, SelectionError> {
-        if self.predicate.is_none() && self.projected_box.is_none() {
+        if !self.tests_each_pin() {
             let page = index.page_of(&self.query(&|_| true), from, limit);
             return Ok(SelectedPage {
                 pins: store.pins_of(&page.ids, Visibility::Public).await?,
@@ -252,6 +252,11 @@ impl Selection {
         keep
     }
 
+    /// Whether pages test each pin (a CQL2 filter, a projected box): only such pages spend the budget.
+    pub fn tests_each_pin(&self) -> bool {
+        self.predicate.is_some() || self.projected_box.is_some()
+    }
+
     fn needs_record(&self) -> bool {
         self.predicate.as_ref().is_some_and(PinPredicate::needs_record)
     }
@@ -265,7 +270,7 @@ impl Selection {
                 // An inverted box: no pin lies in it, and the walk opens no node.
                 Envelope::Empty => [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
             }),
-            test: (self.projected_box.is_some() || self.predicate.is_some()).then_some(test),
+            test: self.tests_each_pin().then_some(test),
         }
     }
 

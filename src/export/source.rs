@@ -45,6 +45,11 @@ impl RowSource {
         }
     }
 
+    /// Whether a chunk may be refused for its cost (a selection that tests each pin against a filter).
+    pub fn may_exceed_budget(&self) -> bool {
+        matches!(self, RowSource::Pins { selection, .. } if selection.tests_each_pin())
+    }
+
     /// How many rows the export will hold, when known in advance (for a progress bar).
     pub fn len_hint(&self, index: &PinIndex) -> Option<u64> {
         match self {

@@ -59,19 +59,26 @@ async fn export(
     Ok(response)
 }
 
-/// A text format, encoded by a task as the selection is paged through. The first chunk is read before the
-/// answer starts, so that a filter too costly for a chunk (or a store failure) is still a problem document;
-/// a later chunk failing can only cut the stream short (and is logged).
+/// A text format, encoded by a task as the selection is paged through. For a filter that may cost more
+/// than a chunk's budget, the first chunk is read before the answer starts, so that a refusal is still a
+/// problem document; otherwise the header goes out at once. A later chunk failing can only cut the stream
+/// short (and is logged).
 async fn streamed(state: AppState, mut source: RowSource, format: ExportFormat) -> Result<Body, ApiError> {
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
     let Some(text) = format.text() else { return Ok(Body::empty()) };
-    let first = source.next(&state.pins, state.store.as_ref()).await.map_err(ApiError::from)?;
+    let first = match source.may_exceed_budget() {
+        true => Some(source.next(&state.pins, state.store.as_ref()).await.map_err(ApiError::from)?),
+        false => None,
+    };
     tokio::spawn(async move {
         let mut encoder = TextEncoder::new(text, source.layer());
         if tx.send(Ok(Bytes::from(encoder.header()))).await.is_err() {
             return;
         }
-        let mut next = Ok(first);
+        let mut next = match first {
+            Some(first) => Ok(first),
+            None => source.next(&state.pins, state.store.as_ref()).await,
+        };
         loop {
             match next {
                 Ok(Some(rows)) => {
