@@ -181,7 +181,8 @@ impl SmallDisk {
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.dir).status();
+        // Lazily: a test that failed may still hold the store open, and the mount must not outlive the run.
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.dir).status();
         let _ = std::fs::remove_dir(&self.dir);
     }
 }
