@@ -38,7 +38,9 @@ async fn contact_is_stored_privately_and_never_published_or_logged(kind: StoreKi
     let stored = store.strings(q, q).await;
     assert_eq!(stored.len(), 2);
     for (text, contact) in stored.iter().zip(contacts) {
-        assert!(text.starts_with("sealed:v1 ") && !text.contains(contact) && !text.contains("701"), "{text}");
+        // "701 555" (with its space, which base64 never holds): a bare "701" turns up in random ciphertext
+        // now and then (it did, once in CI's rehearsal: "…K701S…").
+        assert!(text.starts_with("sealed:v1 ") && !text.contains(contact) && !text.contains("701 555"), "{text}");
     }
     if kind == StoreKind::Gpkg {
         for suffix in ["", "-wal"] {
