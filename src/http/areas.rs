@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 use super::ApiError;
 use super::auth::Caller;
 use super::client::base_url;
+use super::error::off_workers;
 use super::extract::{NoQuery, QueryPairs, Segments};
 use super::listing::listing;
 use super::response::{geojson_response, href, json_document};
@@ -183,14 +184,13 @@ async fn compare_areas(
     let (prepared_a, prepared_b) = (prepared(&state, &area_a)?, prepared(&state, &area_b)?);
     let (pins, filter) = (state.pins.clone(), params.filter.clone());
     // Off the async workers: two walks and a merge, linear in the pins of both drafts.
-    let (set_a, set_b) = tokio::task::spawn_blocking(move || {
+    let (set_a, set_b) = off_workers("comparing the drafts", move || {
         let ids_in = |area: &PreparedArea| -> BTreeSet<PinId> {
             pins.ids_of(&PinQuery { area: Some(area), ..PinQuery::new(&filter) }).into_iter().collect()
         };
         (ids_in(&prepared_a), ids_in(&prepared_b))
     })
-    .await
-    .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(format!("comparing the drafts failed: {e}"))))?;
+    .await?;
     let url = format!("{}/api/v1/areas/compare", base_url(&headers));
     let after = params.cursor.map_or(PinId::MIN, |c| c.0);
     let limit = params.limit.get();

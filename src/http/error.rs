@@ -311,3 +311,15 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// Runs CPU work of a handler (walks of the whole index, sorts, big bodies written by hand) on a blocking
+/// thread, so the async workers stay free for other requests; a task that panicked is a 500 about `what`.
+///
+/// # Errors
+/// [`ApiError::Internal`] when the task did not finish.
+pub async fn off_workers<T: Send + 'static>(
+    what: &str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| ApiError::Internal(format!("{what} failed: {e}")))
+}

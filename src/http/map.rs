@@ -26,6 +26,7 @@ use super::ApiError;
 use super::client::base_url;
 use super::collection::FeatureCollection;
 use super::conditional::revalidated;
+use super::error::off_workers;
 use super::extract::QueryPairs;
 use super::map_table::list_map_table;
 use super::response::{GEOJSON, href, json_document, link};
@@ -72,7 +73,7 @@ async fn list_map_pins(
     let area = state.area_of(params.area)?;
     let url = format!("{}/api/v1/map/pins", base_url(&headers));
     // Walking a whole city's pins and writing megabytes is CPU work: keep it off the async workers.
-    let body = tokio::task::spawn_blocking(move || {
+    let body = off_workers("writing the map's pins", move || {
         let query = PinQuery { area: area.as_deref(), ..PinQuery::new(&params.filter) };
         let after = params.cursor.map_or(PinId::MIN, |c| c.0);
         let page = state.pins.matching_page(&query, after, params.limit);
@@ -82,8 +83,7 @@ async fn list_map_pins(
         });
         lean_collection(&page.pins, page.matched, next)
     })
-    .await
-    .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(format!("writing the map's pins failed: {e}"))))?;
+    .await?;
     Ok(revalidated(&headers, GEOJSON, body))
 }
 

@@ -14,6 +14,7 @@ use serde_json::json;
 
 use super::ApiError;
 use super::collection::FeatureCollection;
+use super::error::off_workers;
 use super::extract::QueryPairs;
 use super::response::geojson_text_response;
 use crate::domain::{PinId, Visibility};
@@ -30,7 +31,7 @@ pub(super) async fn list_map_table(State(state): State<AppState>, pairs: QueryPa
     let area = state.area_of(params.area)?;
     let pins = state.pins.clone();
     // Off the async workers: the walk and the selection are linear in the matching pins.
-    let (matched, page) = tokio::task::spawn_blocking(move || {
+    let (matched, page) = off_workers("sorting the map's table", move || {
         let query = PinQuery { area: area.as_deref(), ..PinQuery::new(&params.filter) };
         let mut pins = pins.matching(&query);
         let matched = pins.len();
@@ -45,8 +46,7 @@ pub(super) async fn list_map_table(State(state): State<AppState>, pairs: QueryPa
         let page: Vec<PinId> = pins.iter().skip(offset).take(limit).map(|p| p.id).collect();
         (matched, page)
     })
-    .await
-    .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(format!("sorting the map's table failed: {e}"))))?;
+    .await?;
     let features = state.rendered_pins(&page, Visibility::Public).await?;
     let body = FeatureCollection::with_capacity(features.iter().map(|f| f.len() + 1).sum())
         .member("numberMatched", &json!(matched))
