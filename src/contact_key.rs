@@ -158,19 +158,30 @@ fn decode(text: &str, source: &str) -> Result<[u8; 32], KeyError> {
         .map_err(|_| KeyError::Invalid(format!("{source}: a contact key is 32 bytes (44 base64 characters)")))
 }
 
-/// Writes a new key file readable by its owner only, refusing to overwrite one that appeared meanwhile.
+/// Writes a new key file readable by its owner only, refusing to overwrite one that appeared meanwhile. The key
+/// is written whole to a private temporary file first and then hard-linked into place, so an instance starting
+/// at the same moment finds either no file or the whole key, never a half-written one.
 fn write_new_key_file(path: &Path, text: &str) -> Result<(), KeyError> {
     let io = |source| KeyError::Io { path: path.to_owned(), source };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(io)?;
-    file.write_all(format!("{text}\n").as_bytes()).map_err(io)?;
-    file.sync_all().map_err(io)
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", u64::from_le_bytes(bytes)));
+    let written = options.open(&temp).and_then(|mut file| {
+        file.write_all(format!("{text}\n").as_bytes())?;
+        file.sync_all()
+    });
+    // hard_link fails with AlreadyExists when another instance linked its key first.
+    let linked = written.and_then(|()| std::fs::hard_link(&temp, path));
+    let _ = std::fs::remove_file(&temp);
+    linked.map_err(io)?;
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)
 }
 
 #[cfg(test)]
@@ -193,6 +204,31 @@ mod tests {
         tampered.push(if sealed.as_str().ends_with('A') { 'B' } else { 'A' });
         assert!(key.open(&SealedContact::new_unchecked(tampered)).is_err());
         assert!(key.open(&SealedContact::new_unchecked("+7 701 234 56 78".into())).is_err());
+    }
+
+    #[test]
+    fn instances_starting_together_share_one_whole_key() {
+        let dir = tempfile::tempdir().ok();
+        let Some(dir) = dir else { return };
+        let file = dir.path().join("contact.key");
+        for _round in 0..20 {
+            let _ = std::fs::remove_file(&file);
+            let keys: Vec<Option<[u8; 32]>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let from = KeySource { env: None, file: &file };
+                            ContactKey::load(&from, true).ok().map(|(k, _)| k.fingerprint(b"same?"))
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+            });
+            assert!(keys.iter().all(Option::is_some), "every instance got a key: {keys:?}");
+            assert!(keys.windows(2).all(|w| w[0] == w[1]), "one key for all");
+        }
+        let left: Vec<_> = std::fs::read_dir(dir.path()).into_iter().flatten().flatten().collect();
+        assert_eq!(left.len(), 1, "no temporary file left behind: {left:?}");
     }
 
     #[test]

@@ -213,7 +213,14 @@ pub fn contact_key_file() -> &'static std::path::Path {
     FILE.get_or_init(|| {
         let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-contact.key");
         // base64 of the 32 bytes 0x51 ("QQQ…"): not secret, only the tests' own.
-        std::fs::write(&path, "UVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVE=\n").unwrap();
+        // Written aside and renamed into place: test runners that start one process per test (nextest) must
+        // not see another's half-written file.
+        let text = "UVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVE=\n";
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+            let aside = path.with_extension(format!("{}.tmp", std::process::id()));
+            std::fs::write(&aside, text).unwrap();
+            std::fs::rename(&aside, &path).unwrap();
+        }
         path
     })
 }
