@@ -13,6 +13,7 @@
 
 mod error;
 pub mod gpkg;
+mod migrations;
 pub mod postgis;
 
 use async_trait::async_trait;

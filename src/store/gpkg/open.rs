@@ -15,8 +15,6 @@ use sqlx::{Connection, SqliteConnection};
 use super::GpkgStore;
 use crate::store::StoreError;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/gpkg");
-
 /// `GPKG` as the SQLite header's application id (GeoPackage Requirement 2).
 const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
 /// GeoPackage 1.3.0 (Requirement 2).
@@ -95,7 +93,7 @@ async fn migrate(options: &SqliteConnectOptions, new_file: bool) -> Result<(), M
             sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&mut conn).await?;
         }
     }
-    MIGRATOR.run(&mut conn).await.map_err(|e| MigrationFailure::Store(e.into()))?;
+    crate::store::migrations::GPKG.run(&mut conn).await.map_err(|e| MigrationFailure::Store(e.into()))?;
     let broken: Vec<(String, Option<i64>)> = sqlx::query_as("PRAGMA foreign_key_check").fetch_all(&mut conn).await?;
     if let Some((table, row)) = broken.first() {
         let row = row.map_or_else(|| "?".to_owned(), |r| r.to_string());

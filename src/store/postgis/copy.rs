@@ -18,11 +18,15 @@ pub(super) async fn export_pins(
     after: PinId,
     limit: usize,
 ) -> Result<Vec<(Pin, Option<SealedContact>)>, StoreError> {
-    #[derive(sqlx::FromRow)]
     struct Row {
-        #[sqlx(flatten)]
         pin: PinRow,
         contact: Option<String>,
+    }
+    impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for Row {
+        fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
+            use sqlx::Row as _;
+            Ok(Row { pin: PinRow::from_row(row)?, contact: row.try_get("contact")? })
+        }
     }
     let rows: Vec<Row> = sqlx::query_as(include_str!("sql/export_pins.sql"))
         .bind(after)

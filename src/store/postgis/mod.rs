@@ -30,8 +30,6 @@ use crate::domain::{
 };
 use rows::{LocationRow, PinRow};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
-
 /// A pool of PostgreSQL connections to a database with PostGIS.
 #[derive(Clone)]
 pub struct PostgisStore {
@@ -57,7 +55,7 @@ impl PostgisStore {
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
-        MIGRATOR.run(&pool).await?;
+        crate::store::migrations::POSTGRES.run(&pool).await?;
         Ok(Self { pool })
     }
 

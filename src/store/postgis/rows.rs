@@ -1,7 +1,7 @@
 //! Row types as PostgreSQL returns them, and their checked conversion into domain types.
 //!
-//! Rows are decoded by column name (`sqlx::FromRow`), so the column lists in `sql/*.sql` and these structs
-//! meet by name, not by position. Stored text (category, status, kind) is checked, since another writer may
+//! Rows are decoded by column name (`sqlx::FromRow`, written by `pg_row!`), so the column lists in `sql/*.sql`
+//! and these structs meet by name, not by position. Stored text (category, status, kind) is checked, since another writer may
 //! have put anything there.
 
 use chrono::{DateTime, Utc};
@@ -10,31 +10,48 @@ use crate::domain::{Area, AreaNames, AreaVersion, Pin, PinLocation};
 use crate::spatial::wkb_codec::multipolygon_from_wkb;
 use crate::store::{StoreError, area_kind, category, precision, status, visibility};
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct PinRow {
-    pub id: i64,
-    pub lon: f64,
-    pub lat: f64,
-    pub category: String,
-    pub status: String,
-    pub description: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub location_precision: String,
-    pub duplicate_of: Option<i64>,
-    pub visibility: String,
+/// A struct read from a PostgreSQL row by column name: what `#[derive(sqlx::FromRow)]` writes, without sqlx's
+/// proc-macro crate (which built sqlx's database drivers a second time, for the compiler).
+macro_rules! pg_row {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($fvis:vis $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])* $vis struct $name { $($fvis $field: $ty),* }
+        impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for $name {
+            fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
+                use sqlx::Row as _;
+                Ok(Self { $($field: row.try_get(stringify!($field))?),* })
+            }
+        }
+    };
+}
+pub(super) use pg_row;
+
+pg_row! {
+    pub(crate) struct PinRow {
+        pub id: i64,
+        pub lon: f64,
+        pub lat: f64,
+        pub category: String,
+        pub status: String,
+        pub description: String,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+        pub location_precision: String,
+        pub duplicate_of: Option<i64>,
+        pub visibility: String,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-pub(super) struct LocationRow {
-    pub id: i64,
-    pub lon: f64,
-    pub lat: f64,
-    pub category: String,
-    pub status: String,
-    pub created_at: DateTime<Utc>,
-    pub location_precision: String,
-    pub visibility: String,
+pg_row! {
+    pub(super) struct LocationRow {
+        pub id: i64,
+        pub lon: f64,
+        pub lat: f64,
+        pub category: String,
+        pub status: String,
+        pub created_at: DateTime<Utc>,
+        pub location_precision: String,
+        pub visibility: String,
+    }
 }
 
 impl TryFrom<PinRow> for Pin {
@@ -72,33 +89,35 @@ impl TryFrom<LocationRow> for PinLocation {
     }
 }
 
-#[derive(sqlx::FromRow)]
-pub(super) struct VersionRow {
-    pub id: i64,
-    pub kind: String,
-    pub number: i32,
-    pub label: String,
-    pub source_file: String,
-    pub created_at: DateTime<Utc>,
-    pub current: bool,
+pg_row! {
+    pub(super) struct VersionRow {
+        pub id: i64,
+        pub kind: String,
+        pub number: i32,
+        pub label: String,
+        pub source_file: String,
+        pub created_at: DateTime<Utc>,
+        pub current: bool,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-pub(super) struct AreaRow {
-    pub id: i64,
-    pub wkb: Vec<u8>,
-    pub name_kk: Option<String>,
-    pub name_ru: Option<String>,
-    pub name_en: Option<String>,
-    pub label: String,
-    pub area_km2: f64,
-    pub version_id: i64,
-    pub kind: String,
-    pub number: i32,
-    pub version_label: String,
-    pub source_file: String,
-    pub created_at: DateTime<Utc>,
-    pub current: bool,
+pg_row! {
+    pub(super) struct AreaRow {
+        pub id: i64,
+        pub wkb: Vec<u8>,
+        pub name_kk: Option<String>,
+        pub name_ru: Option<String>,
+        pub name_en: Option<String>,
+        pub label: String,
+        pub area_km2: f64,
+        pub version_id: i64,
+        pub kind: String,
+        pub number: i32,
+        pub version_label: String,
+        pub source_file: String,
+        pub created_at: DateTime<Utc>,
+        pub current: bool,
+    }
 }
 
 impl TryFrom<VersionRow> for AreaVersion {

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
 
+use super::rows::pg_row;
 use crate::domain::{AuditEntry, Credential, NewAuditEntry, NewCredential, Role, StaffMember};
 use crate::store::{AuditQuery, StoreError, credential_kind, role};
 
@@ -73,13 +74,14 @@ pub(super) async fn insert_credential(
 }
 
 pub(super) async fn staff(pool: &PgPool) -> Result<Vec<StaffMember>, StoreError> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        name: String,
-        role: String,
-        created_at: DateTime<Utc>,
-        revoked_at: Option<DateTime<Utc>>,
-        token_expires_at: Option<DateTime<Utc>>,
+    pg_row! {
+        struct Row {
+            name: String,
+            role: String,
+            created_at: DateTime<Utc>,
+            revoked_at: Option<DateTime<Utc>>,
+            token_expires_at: Option<DateTime<Utc>>,
+        }
     }
     let rows: Vec<Row> = sqlx::query_as(include_str!("sql/staff.sql")).bind(Utc::now()).fetch_all(pool).await?;
     rows.into_iter()
@@ -108,15 +110,16 @@ pub(super) async fn revoke_staff(pool: &PgPool, name: &str, audit: &NewAuditEntr
 }
 
 pub(super) async fn credential(pool: &PgPool, selector: &str) -> Result<Option<Credential>, StoreError> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        selector: String,
-        verifier_sha256: Vec<u8>,
-        kind: String,
-        staff_name: String,
-        role: String,
-        expires_at: DateTime<Utc>,
-        revoked: bool,
+    pg_row! {
+        struct Row {
+            selector: String,
+            verifier_sha256: Vec<u8>,
+            kind: String,
+            staff_name: String,
+            role: String,
+            expires_at: DateTime<Utc>,
+            revoked: bool,
+        }
     }
     let row: Option<Row> =
         sqlx::query_as(include_str!("sql/credential.sql")).bind(selector).fetch_optional(pool).await?;
@@ -143,17 +146,18 @@ pub(super) async fn revoke_credential(pool: &PgPool, selector: &str, audit: &New
 }
 
 pub(super) async fn audit_entries(pool: &PgPool, q: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: i64,
-        at: DateTime<Utc>,
-        actor_name: String,
-        actor_role: String,
-        action: String,
-        target: String,
-        before: Option<String>,
-        after: Option<String>,
-        request_id: Option<String>,
+    pg_row! {
+        struct Row {
+            id: i64,
+            at: DateTime<Utc>,
+            actor_name: String,
+            actor_role: String,
+            action: String,
+            target: String,
+            before: Option<String>,
+            after: Option<String>,
+            request_id: Option<String>,
+        }
     }
     let rows: Vec<Row> = sqlx::query_as(include_str!("sql/audit_entries.sql"))
         .bind(&q.actor)

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use super::rows::PinRow;
+use super::rows::pg_row;
 use super::staff::insert_audit;
 use crate::domain::{NewAuditEntry, NewPinUpdate, Pin, PinId, PinUpdate, SealedContact, Status};
 use crate::store::{StoreError, UpdateOutcome, status_change};
@@ -56,18 +57,19 @@ pub(super) async fn update_pin(
 }
 
 pub(super) async fn pin_updates(pool: &PgPool, pin_id: PinId) -> Result<Vec<PinUpdate>, StoreError> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: i64,
-        pin_id: i64,
-        created_at: DateTime<Utc>,
-        actor_name: String,
-        actor_role: String,
-        status_from: Option<String>,
-        status_to: Option<String>,
-        public_comment: Option<String>,
-        internal_note: Option<String>,
-        duplicate_of: Option<i64>,
+    pg_row! {
+        struct Row {
+            id: i64,
+            pin_id: i64,
+            created_at: DateTime<Utc>,
+            actor_name: String,
+            actor_role: String,
+            status_from: Option<String>,
+            status_to: Option<String>,
+            public_comment: Option<String>,
+            internal_note: Option<String>,
+            duplicate_of: Option<i64>,
+        }
     }
     let rows: Vec<Row> = sqlx::query_as(include_str!("sql/pin_updates.sql")).bind(pin_id).fetch_all(pool).await?;
     rows.into_iter()
