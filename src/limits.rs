@@ -53,8 +53,8 @@ impl Default for Limits {
 
 impl Limits {
     /// Room for hyper's own buffer: larger than every limit above, so that qala (not hyper, whose answers
-    /// have no body) refuses a large head with a problem document. Beyond it hyper closes the connection
-    /// with a bare 431.
+    /// have no body of their own) refuses a large head. Beyond it hyper refuses the head and closes the
+    /// connection; `http::ProblemStream` puts the problem document into its answer.
     pub const HYPER_BUFFER_BYTES: usize = 256 * 1024;
 
     /// The permits for requests in flight.

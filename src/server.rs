@@ -4,7 +4,8 @@
 //! Connections are served by hyper directly rather than through `axum::serve`, because a service on the open
 //! internet needs what `axum::serve` leaves out: a header read timeout (hyper has one only with a timer,
 //! which `axum::serve` does not give it), a bound on open connections, the peer's address for each request
-//! (`ConnectInfo`) and a deadline for the graceful shutdown ([`crate::limits::Limits`]).
+//! (`ConnectInfo`), a deadline for the graceful shutdown ([`crate::limits::Limits`]) and problem documents in
+//! the answers hyper gives itself ([`crate::http::ProblemStream`]).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -52,6 +53,7 @@ async fn serve(
 ) {
     let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let (stop_tx, stop_rx) = watch::channel(false);
+    let refusals = crate::http::HyperRefusals::new(limits);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         // At the connection cap, wait for one to close before accepting: the rest wait in the backlog.
@@ -74,6 +76,7 @@ async fn serve(
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let mut stop = stop_rx.clone();
+        let stream = crate::http::ProblemStream::new(stream, refusals.clone());
         let (header_read, idle) = (limits.header_read, limits.body_idle);
         tokio::spawn(async move {
             // Bodies both ways under the idle timeout: a body that stops arriving ends in 408 (the handler

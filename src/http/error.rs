@@ -20,6 +20,10 @@ pub enum ApiError {
     /// The body is not JSON at all (400).
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
+    /// A request line or header that is not HTTP/1.1 (400), refused by hyper before any handler
+    /// ([`super::hyper_refusals`]).
+    #[error("malformed request")]
+    MalformedRequest,
     /// A multipart body (an area upload) that cannot be read as one.
     #[error("malformed multipart body: {0}")]
     MalformedMultipart(String),
@@ -137,6 +141,12 @@ impl ApiError {
                     FieldError::summaries(errors),
                 )
             },
+            ApiError::MalformedRequest => p(
+                StatusCode::BAD_REQUEST,
+                "malformed-request",
+                "Malformed request",
+                "the request line or a header is not HTTP/1.1 that qala reads".into(),
+            ),
             ApiError::MalformedMultipart(msg) => p(
                 StatusCode::BAD_REQUEST,
                 "malformed-multipart",
@@ -283,6 +293,28 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The problem document alone, for an answer written outside axum ([`super::hyper_refusals`]).
+    pub(super) fn problem_document(&self) -> String {
+        self.problem().document()
+    }
+}
+
+impl Problem {
+    fn document(&self) -> String {
+        let mut body = json!({
+            "type": format!("/problems/{}", self.slug),
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        if let (Some(errors), Some(obj)) = (&self.errors, body.as_object_mut()) {
+            obj.insert("errors".into(), json!(errors));
+        }
+        body.to_string()
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let problem = self.problem();
@@ -290,16 +322,7 @@ impl IntoResponse for ApiError {
         if problem.status.is_server_error() && !matches!(self, ApiError::NotReady | ApiError::Overloaded) {
             tracing::error!(error = %self, "request failed");
         }
-        let mut body = json!({
-            "type": format!("/problems/{}", problem.slug),
-            "title": problem.title,
-            "status": problem.status.as_u16(),
-            "detail": problem.detail,
-        });
-        if let (Some(errors), Some(obj)) = (problem.errors, body.as_object_mut()) {
-            obj.insert("errors".into(), json!(errors));
-        }
-        let mut response = (problem.status, body.to_string()).into_response();
+        let mut response = (problem.status, problem.document()).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if let Some(s) = problem.retry_after_s {

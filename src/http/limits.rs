@@ -1,7 +1,8 @@
 //! The limits of [`crate::limits::Limits`] that are decided per request, before any handler runs: the size of
 //! the request's head (414, 431), the requests in flight (503 at once beyond the cap, never a queue) and the
 //! time a read may take to be answered (503). Each refusal is a problem document like every other answer;
-//! hyper's own refusals (a head beyond its buffer) come before qala sees the request and have no body.
+//! hyper's own refusals (a head beyond its buffer) come before qala sees the request; `hyper_refusals.rs`
+//! gives them the same problem documents.
 //!
 //! Only safe methods (and not exports) are cut off by the request timeout: cancelling a write between its commit and the
 //! index update would leave the index disagreeing with the store. Writes are bounded by the body timeout

@@ -22,6 +22,7 @@ mod extract;
 mod headers;
 mod health;
 mod html;
+mod hyper_refusals;
 mod limits;
 mod listing;
 mod map;
@@ -47,6 +48,7 @@ use tracing::Level;
 
 pub use error::{ApiError, PROBLEM_JSON};
 pub use extract::MAX_BODY_BYTES;
+pub use hyper_refusals::{HyperRefusals, ProblemStream};
 
 use crate::state::AppState;
 

@@ -34,6 +34,7 @@ mod moderation;
 mod ogc_api;
 mod pins_api;
 mod privacy;
+mod request_heads;
 mod schemathesis;
 mod staff_access;
 mod store_copy;

@@ -83,7 +83,7 @@ const PROBLEMS: [(&str, &str, &str); 16] = [
     (
         "BadRequest",
         "400",
-        "A query or path parameter is unknown, repeated or bad (each named), or the body is malformed.",
+        "A query or path parameter is unknown, repeated or bad (each named), or the body or the request is malformed.",
     ),
     ("Unauthorized", "401", "No credential, or a bad, expired or revoked one (WWW-Authenticate: Bearer)."),
     ("Forbidden", "403", "The role may not do this, or a cookie-signed change came from another origin."),
