@@ -81,7 +81,7 @@ async fn area_pins(
     let area = find(&state, &raw_id)?;
     let params = pairs.parse(&routes::PINS_IN_AREA)?;
     let url = format!("{}/api/v1/areas/{}/pins", base_url(&headers), area.id);
-    listing(&state, &caller, &url, &params, Some(prepared(&state, &area)?.as_ref())).await
+    listing(&state, &caller, &url, &params, Some(prepared(&state, &area)?)).await
 }
 
 /// `GET /api/v1/areas/{id}/stats`: counts by category and status, density, first and last report.

@@ -3,6 +3,7 @@
 //! supplies the rendered pins, and the FeatureCollection links to the next page.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -11,6 +12,7 @@ use serde_json::json;
 use super::ApiError;
 use super::auth::Caller;
 use super::collection::FeatureCollection;
+use super::error::off_workers;
 use super::response::{GEOJSON, geojson_text_response, href, link};
 use crate::domain::{NearCursor, PinId, Power, Visibility};
 use crate::feature_cache::Rendered;
@@ -28,7 +30,7 @@ pub async fn listing(
     caller: &Caller,
     url: &str,
     params: &Params,
-    area: Option<&PreparedArea>,
+    area: Option<Arc<PreparedArea>>,
 ) -> Result<Response, ApiError> {
     let visibility = params.visibility.unwrap_or_default();
     if visibility != Visibility::Public {
@@ -37,7 +39,13 @@ pub async fn listing(
     let index = state.pins_of(visibility);
     let (features, next_cursor, self_cursor) = match &params.near {
         Some(near) => {
-            let page = index.near_page(&params.filter, area, near, params.near_cursor, params.limit);
+            // Linear in the pins within the radius (up to 50 km, the whole city): off the async workers.
+            let (index, filter, near, cursor, limit) =
+                (index.clone(), params.filter.clone(), *near, params.near_cursor, params.limit);
+            let page = off_workers("finding the pins near the point", move || {
+                index.near_page(&filter, area.as_deref(), &near, cursor, limit)
+            })
+            .await?;
             let ids: Vec<PinId> = page.hits.iter().map(|h| h.0).collect();
             let pins = state.store.pins_of(&ids, visibility).await?;
             let distances: HashMap<PinId, f64> = page.hits.iter().copied().collect();
@@ -56,7 +64,7 @@ pub async fn listing(
             (features, next, params.near_cursor.map(|c| c.encode()))
         }
         None => {
-            let page = index.page(&params.filter, area, params.cursor, params.limit);
+            let page = index.page(&params.filter, area.as_deref(), params.cursor, params.limit);
             let features = state.rendered_pins(&page.ids, visibility).await?;
             let next = page.has_more.then(|| page.ids.last().map(PinId::to_string)).flatten();
             (features, next, params.cursor.map(|c| c.0.to_string()))

@@ -1,5 +1,7 @@
 //! `/api/v1/pins`: report a problem, read one, list them by box, area, drawn outline or distance.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::{Extension, Request, State};
 use axum::handler::Handler;
@@ -170,7 +172,7 @@ async fn list_pins(
     let params = pairs.parse(&routes::PINS)?;
     let area = state.area_of(params.area)?;
     let url = format!("{}{PINS_PATH}", base_url(&headers));
-    listing(&state, &caller, &url, &params, area.as_deref()).await
+    listing(&state, &caller, &url, &params, area).await
 }
 
 /// `POST /api/v1/pins/search` with a Polygon or MultiPolygon (or a Feature holding one) in the body; the
@@ -186,5 +188,5 @@ async fn search_pins(
     let params = pairs.parse(&routes::PINS_IN_AREA)?;
     let outline = parse_search_area(&body).map_err(|e| ApiError::Validation(vec![e]))?;
     let url = format!("{}{PINS_PATH}/search", base_url(&headers));
-    listing(&state, &caller, &url, &params, Some(&PreparedArea::new(&outline))).await
+    listing(&state, &caller, &url, &params, Some(Arc::new(PreparedArea::new(&outline)))).await
 }
