@@ -14,7 +14,7 @@ use super::ApiError;
 use super::auth::Staff;
 use super::client::base_url;
 use super::extract::QueryPairs;
-use super::response::href;
+use super::response::{href, link};
 use crate::domain::{AuditEntry, Cursor, FieldError, Limit, Power, TimeRange};
 use crate::export::{ExportError, defuse_formula};
 use crate::state::AppState;
@@ -107,7 +107,7 @@ async fn audit_json(
         && let Some(last) = entries.last()
     {
         let base = format!("{}/api/v1/audit", base_url(&headers));
-        links.push(json!({ "rel": "next", "type": "application/json", "href": href(&base, &pairs, &[("cursor", &last.id.to_string())]) }));
+        links.push(link("next", "application/json", href(&base, &pairs, &[("cursor", &last.id.to_string())])));
     }
     let body = json!({ "entries": entries.iter().map(entry_json).collect::<Vec<_>>(), "links": links });
     Ok(private(axum::Json(body).into_response()))

@@ -109,8 +109,8 @@ pub async fn item(
     let mut feature = feature_in(&area, params.crs)?;
     let href = format!("{}{ROOT}/collections/{}/items/{}", base_url(headers), id.name(), area.id);
     feature["links"] = json!([
-        { "rel": rel::SELF, "type": media::GEOJSON, "href": format!("{href}?f=json") },
-        { "rel": rel::ALTERNATE, "type": media::HTML, "href": format!("{href}?f=html") },
+        link(rel::SELF, media::GEOJSON, format!("{href}?f=json")),
+        link(rel::ALTERNATE, media::HTML, format!("{href}?f=html")),
     ]);
     Ok(match format {
         Format::Json => with_crs(text_response(feature.to_string(), media::GEOJSON), params.crs),
