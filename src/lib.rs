@@ -8,7 +8,9 @@
 //! command line ([`cli`]). Only `http/` and `server.rs` import axum or tower-http; only `store/` (and the
 //! GeoPackage file reader and writer, `spatial/import/gpkg_file.rs` and `export/gpkg.rs`, which share its
 //! format) import sqlx; only `index/` imports rstar; no two files of a folder import each other in a cycle.
-//! `scripts/check-layout.py` (run by the test command) checks these rules.
+//! `scripts/check-layout.py` (run by the test command) checks these rules. SQL lives in `.sql` files beside
+//! the code that runs it (`store/postgis/sql/`, `store/gpkg/sql/`, `export/sql/`, `spatial/import/sql/`),
+//! compiled in with `include_str!`; the few statements built in Rust are named in those modules' docs.
 //!
 //! The core:
 //! - [`domain`]: plain types and validation (pin, category, status, bbox, paging). No I/O.

@@ -164,12 +164,12 @@ impl Selection {
             let (this, index) = (Arc::clone(self), index.clone());
             let (page, spent) = blocking(move || {
                 let spent = Cell::new(0);
-                let test = |p: &IndexedPin| this.index_test_within(p, &spent, budget);
+                let test = |p: &IndexedPin| this.index_test_budgeted(p, &spent, budget);
                 let page = index.page_of(&this.query(&test), from, limit);
                 (page, spent.get())
             })
             .await?;
-            self.within_budget(spent, budget)?;
+            self.check_budget(spent, budget)?;
             return Ok(SelectedPage {
                 pins: store.pins_of(&page.ids, Visibility::Public).await?,
                 more: page.more,
@@ -181,12 +181,12 @@ impl Selection {
         let (this, walked) = (Arc::clone(self), index.clone());
         let (ids, mut spent) = blocking(move || {
             let spent = Cell::new(0);
-            let test = |p: &IndexedPin| this.index_test_within(p, &spent, budget);
+            let test = |p: &IndexedPin| this.index_test_budgeted(p, &spent, budget);
             let ids = walked.ids_of(&this.query(&test));
             (ids, spent.get())
         })
         .await?;
-        self.within_budget(spent, budget)?;
+        self.check_budget(spent, budget)?;
         let backwards = matches!(from, PageFrom::Before(_));
         let candidates: Vec<PinId> = match from {
             PageFrom::Start => ids,
@@ -197,7 +197,7 @@ impl Selection {
         let mut kept: Vec<Pin> = Vec::new();
         for chunk in candidates.chunks(CANDIDATE_CHUNK) {
             spent = spent.saturating_add(RECORD_COST.saturating_mul(chunk.len() as u64));
-            self.within_budget(spent, budget)?;
+            self.check_budget(spent, budget)?;
             let mut pins = store.pins_of(chunk, Visibility::Public).await?;
             if backwards {
                 pins.reverse();
@@ -212,7 +212,7 @@ impl Selection {
             })
             .await?;
             spent = spent.saturating_add(chunk_spent);
-            self.within_budget(spent, budget)?;
+            self.check_budget(spent, budget)?;
             kept.extend(matches);
             if kept.len() > want {
                 break;
@@ -227,7 +227,7 @@ impl Selection {
     }
 
     /// Refuses a page that spent more than `budget`.
-    fn within_budget(&self, spent: u64, budget: u64) -> Result<(), SelectionError> {
+    fn check_budget(&self, spent: u64, budget: u64) -> Result<(), SelectionError> {
         if spent <= budget {
             return Ok(());
         }
@@ -242,7 +242,7 @@ impl Selection {
 
     /// [`index_test`](Self::index_test), counting into `spent`; once the budget is spent every further pin is
     /// rejected without being looked at, and the caller refuses the page.
-    fn index_test_within(&self, p: &IndexedPin, spent: &Cell<u64>, budget: u64) -> bool {
+    fn index_test_budgeted(&self, p: &IndexedPin, spent: &Cell<u64>, budget: u64) -> bool {
         if spent.get() > budget {
             return false;
         }
@@ -266,7 +266,7 @@ impl Selection {
             filter: &self.filter,
             area: self.area.as_deref(),
             lon_lat_box: self.predicate.as_ref().and_then(PinPredicate::envelope).map(|e| match e {
-                Envelope::Within(b) => b,
+                Envelope::InBox(b) => b,
                 // An inverted box: no pin lies in it, and the walk opens no node.
                 Envelope::Empty => [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
             }),

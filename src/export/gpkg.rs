@@ -1,6 +1,12 @@
 //! GeoPackage export files, written with sqlx's SQLite like the embedded store (the same geometry blobs,
-//! the same core tables; see `gpkg_core.sql`), but holding one layer of public fields only. The file is
+//! the same core tables; see `sql/gpkg_core.sql`), but holding one layer of public fields only. The file is
 //! built whole (a GeoPackage is a database, not a stream) and then handed over.
+//!
+//! SQL: the fixed statements are files in `sql/` beside this one, loaded with `include_str!`, every value
+//! bound. Built here are only what a statement cannot bind: the layer's `CREATE TABLE` and its row `INSERT`,
+//! which name its table and columns (identifiers from the fixed layer catalog in `layer.rs`, never from a
+//! request), and the header's `application_id` and `user_version` PRAGMAs, which take no bound parameter
+//! (formatted from the constants below).
 //!
 //! Why not a GeoPackage crate: the Rust ones in reach either pin another sqlx (geozero's `with-gpkg` is
 //! built on sqlx 0.8) or wrap GDAL; the embedded store already writes GeoPackages GDAL reads, so the export
@@ -17,7 +23,7 @@ use super::ExportError;
 use super::layer::{Cell, ColumnKind, GeometryKind, Layer, Row};
 use crate::spatial::gpkg_blob::{SRS_ID, multipolygon_to_gpkg, point_to_gpkg};
 
-const CORE_SCHEMA: &str = include_str!("gpkg_core.sql");
+const CORE_SCHEMA: &str = include_str!("sql/gpkg_core.sql");
 /// `GPKG` (Requirement 2) and GeoPackage 1.3.0.
 const APPLICATION_ID: i32 = 0x4750_4B47;
 const USER_VERSION: i32 = 10300;
@@ -71,17 +77,15 @@ impl GpkgFile {
         let create =
             format!("CREATE TABLE \"{table}\" (fid INTEGER PRIMARY KEY, geom {geometry_type} NOT NULL{columns})");
         sqlx::query(AssertSqlSafe(create)).execute(&pool).await.map_err(sql_error)?;
-        sqlx::query(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES (?, 'features', ?, ?, ?)",
-        )
-        .bind(table)
-        .bind(table)
-        .bind(layer.title)
-        .bind(SRS_ID)
-        .execute(&pool)
-        .await
-        .map_err(sql_error)?;
-        sqlx::query("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)")
+        sqlx::query(include_str!("sql/gpkg_contents.sql"))
+            .bind(table)
+            .bind(table)
+            .bind(layer.title)
+            .bind(SRS_ID)
+            .execute(&pool)
+            .await
+            .map_err(sql_error)?;
+        sqlx::query(include_str!("sql/gpkg_geometry_column.sql"))
             .bind(table)
             .bind(geometry_type)
             .bind(SRS_ID)
@@ -137,7 +141,7 @@ impl GpkgFile {
     /// When SQLite cannot write it.
     pub async fn finish(self) -> Result<(), ExportError> {
         if let Some([x0, y0, x1, y1]) = self.bounds {
-            sqlx::query("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?")
+            sqlx::query(include_str!("sql/gpkg_extent.sql"))
                 .bind(x0)
                 .bind(y0)
                 .bind(x1)

@@ -10,15 +10,15 @@ pub enum Envelope {
     /// No pin can match (for example two disjoint `S_INTERSECTS`, or `FALSE`).
     Empty,
     /// Every matching pin lies in this closed box: `[min_lon, min_lat, max_lon, max_lat]`, min ≤ max.
-    Within([f64; 4]),
+    InBox([f64; 4]),
 }
 
 /// Both boxes: their overlap, or nothing.
 pub(super) fn intersection(a: Envelope, b: Envelope) -> Envelope {
     match (a, b) {
-        (Envelope::Within(a), Envelope::Within(b)) => {
+        (Envelope::InBox(a), Envelope::InBox(b)) => {
             let boxed = [a[0].max(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].min(b[3])];
-            if boxed[0] <= boxed[2] && boxed[1] <= boxed[3] { Envelope::Within(boxed) } else { Envelope::Empty }
+            if boxed[0] <= boxed[2] && boxed[1] <= boxed[3] { Envelope::InBox(boxed) } else { Envelope::Empty }
         }
         _ => Envelope::Empty,
     }
@@ -27,8 +27,8 @@ pub(super) fn intersection(a: Envelope, b: Envelope) -> Envelope {
 /// Either box: the box around both; an empty side adds nothing.
 pub(super) fn union(a: Envelope, b: Envelope) -> Envelope {
     match (a, b) {
-        (Envelope::Within(a), Envelope::Within(b)) => {
-            Envelope::Within([a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
+        (Envelope::InBox(a), Envelope::InBox(b)) => {
+            Envelope::InBox([a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
         }
         (Envelope::Empty, other) | (other, Envelope::Empty) => other,
     }

@@ -168,7 +168,7 @@ impl SpatialTest {
             return None;
         }
         Some(match self.rect {
-            Some(rect) => Envelope::Within([rect.min().x, rect.min().y, rect.max().x, rect.max().y]),
+            Some(rect) => Envelope::InBox([rect.min().x, rect.min().y, rect.max().x, rect.max().y]),
             None => Envelope::Empty,
         })
     }

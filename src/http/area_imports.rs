@@ -24,9 +24,10 @@ use tokio::io::AsyncWriteExt;
 
 use super::ApiError;
 use super::auth::Staff;
+use super::collection::FeatureCollection;
 use super::extract::{NoQuery, Segments, body_error};
 use super::request_id::RequestId;
-use super::response::geojson_response;
+use super::response::{geojson_response, geojson_text_response};
 use crate::domain::{Actor, AreaId, AreaKind, AreaVersion, AuditAction, FieldError, NewAuditEntry, Power};
 use crate::ingest::{VersionMeta, new_version};
 use crate::spatial::area_feature;
@@ -120,13 +121,11 @@ async fn import(
         "areas imported"
     );
     let features: Vec<Value> = areas.iter().map(|a| area_feature(a, true)).collect();
-    let body = json!({
-        "type": "FeatureCollection",
-        "version": version_json(&version),
-        "numberReturned": features.len(),
-        "features": features,
-    });
-    Ok(geojson_response(StatusCode::CREATED, &body, None))
+    let body = FeatureCollection::with_capacity(0)
+        .member("version", &version_json(&version))
+        .feature_values(&features)
+        .finish();
+    Ok(geojson_text_response(StatusCode::CREATED, body))
 }
 
 /// `POST /api/v1/areas/{id}/activate`: the version of area `id` becomes its kind's current one.

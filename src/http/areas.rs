@@ -16,10 +16,11 @@ use serde_json::{Map, Value, json};
 use super::ApiError;
 use super::auth::Caller;
 use super::client::base_url;
+use super::collection::FeatureCollection;
 use super::error::off_workers;
 use super::extract::{NoQuery, QueryPairs, Segments};
 use super::listing::listing;
-use super::response::{geojson_response, href, json_document};
+use super::response::{geojson_response, geojson_text_response, href, json_document};
 use crate::domain::{Area, AreaId, AreaKind, CompareGroup, FieldError, PinId};
 use crate::index::PinQuery;
 use crate::params::{Params, lon_lat, routes};
@@ -56,8 +57,8 @@ async fn list_areas(State(state): State<AppState>, pairs: QueryPairs) -> Result<
     let params = pairs.parse(&routes::AREAS)?;
     let (kind, only_current) = (params.kind, params.current.unwrap_or(false));
     let features: Vec<Value> = state.areas.list(kind, only_current).iter().map(|a| area_feature(a, true)).collect();
-    let body = json!({ "type": "FeatureCollection", "numberReturned": features.len(), "features": features });
-    Ok(geojson_response(StatusCode::OK, &body, None))
+    let body = FeatureCollection::with_capacity(0).feature_values(&features).finish();
+    Ok(geojson_text_response(StatusCode::OK, body))
 }
 
 /// `GET /api/v1/areas/{id}`: the area with its geometry.
@@ -233,6 +234,6 @@ async fn point_areas(
 ) -> Result<Response, ApiError> {
     let (lon, lat) = lon_lat("lon,lat", &raw).map_err(|e| ApiError::BadParameters(vec![e]))?;
     let features: Vec<Value> = state.areas.containing(lon, lat).iter().map(|a| area_feature(a, false)).collect();
-    let body = json!({ "type": "FeatureCollection", "numberReturned": features.len(), "features": features });
-    Ok(geojson_response(StatusCode::OK, &body, None))
+    let body = FeatureCollection::with_capacity(0).feature_values(&features).finish();
+    Ok(geojson_text_response(StatusCode::OK, body))
 }

@@ -1,6 +1,7 @@
 //! `GET /api/v1/audit` and `/api/v1/audit.csv`: the audit trail, for admins only, newest first, filtered by
 //! `actor`, `action`, `target` and `datetime` (an RFC 3339 instant or interval, as OGC API's), paged with
-//! `limit` (1–1000, default 100) and the `cursor` of the `next` link.
+//! `limit` (1–1000, default 100) and the `cursor` of the `next` link. The parameters are read by the shared
+//! parser (`params`) with the audit log's allow-list, [`routes::AUDIT`].
 
 use axum::Router;
 use axum::extract::State;
@@ -14,66 +15,36 @@ use super::ApiError;
 use super::auth::Staff;
 use super::client::base_url;
 use super::extract::QueryPairs;
-use super::response::href;
-use crate::domain::{AuditEntry, Cursor, FieldError, Limit, Power, TimeRange};
+use super::response::{href, link};
+use crate::domain::{AuditEntry, Power};
 use crate::export::{ExportError, defuse_formula};
+use crate::params::{Params, routes};
 use crate::state::AppState;
 use crate::store::AuditQuery;
-
-const MAX_PAGE: usize = 1000;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/audit", get(audit_json)).route("/api/v1/audit.csv", get(audit_csv))
 }
 
-fn parse(pairs: &[(String, String)]) -> Result<AuditQuery, ApiError> {
-    let mut q = AuditQuery { limit: 100, ..AuditQuery::default() };
-    let mut errors = Vec::new();
-    let mut seen = Vec::new();
-    for (name, value) in pairs {
-        if seen.contains(&name.as_str()) {
-            errors.push(FieldError::parameter(name.clone(), "is given more than once"));
-            continue;
-        }
-        seen.push(name.as_str());
-        let text = || Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-        match name.as_str() {
-            "actor" => q.actor = text(),
-            "action" => q.action = text(),
-            "target" => q.target = text(),
-            "datetime" => match TimeRange::parse("datetime", value) {
-                Ok(range) => {
-                    q.from = range.start_us.and_then(DateTime::from_timestamp_micros);
-                    q.to = range.end_us.and_then(DateTime::from_timestamp_micros);
-                }
-                Err(e) => errors.push(e),
-            },
-            "limit" => match Limit::parse_up_to(value, MAX_PAGE) {
-                Ok(l) => q.limit = u32::try_from(l.get()).unwrap_or(100),
-                Err(e) => errors.push(e),
-            },
-            "cursor" => match Cursor::parse(value) {
-                Ok(c) => q.before_id = Some(c.0),
-                Err(e) => errors.push(e),
-            },
-            _ => errors.push(FieldError::parameter(
-                name.clone(),
-                "is not a parameter of the audit log; use actor, action, target, datetime, limit, cursor",
-            )),
-        }
+/// The store's query for the parameters as the shared parser read them ([`routes::AUDIT`]).
+fn query_of(params: &Params) -> AuditQuery {
+    let range = params.filter.created.as_ref();
+    AuditQuery {
+        actor: params.actor.clone(),
+        action: params.action.clone(),
+        target: params.target.clone(),
+        from: range.and_then(|r| r.start_us).and_then(DateTime::from_timestamp_micros),
+        to: range.and_then(|r| r.end_us).and_then(DateTime::from_timestamp_micros),
+        before_id: params.cursor.map(|c| c.0),
+        limit: u32::try_from(params.limit.get()).unwrap_or(100),
     }
-    if errors.is_empty() { Ok(q) } else { Err(ApiError::BadParameters(errors)) }
 }
 
-async fn page(
-    state: &AppState,
-    staff: &Staff,
-    pairs: &[(String, String)],
-) -> Result<(AuditQuery, Vec<AuditEntry>), ApiError> {
+async fn page(state: &AppState, staff: &Staff, pairs: QueryPairs) -> Result<(Params, Vec<AuditEntry>), ApiError> {
     staff.require(Power::ReadAudit, "read the audit log")?;
-    let query = parse(pairs)?;
-    let entries = state.store.audit_entries(&query).await?;
-    Ok((query, entries))
+    let params = pairs.parse(&routes::AUDIT)?;
+    let entries = state.store.audit_entries(&query_of(&params)).await?;
+    Ok((params, entries))
 }
 
 fn entry_json(e: &AuditEntry) -> Value {
@@ -99,26 +70,22 @@ async fn audit_json(
     State(state): State<AppState>,
     staff: Staff,
     headers: HeaderMap,
-    QueryPairs(pairs): QueryPairs,
+    pairs: QueryPairs,
 ) -> Result<Response, ApiError> {
-    let (query, entries) = page(&state, &staff, &pairs).await?;
+    let (params, entries) = page(&state, &staff, pairs).await?;
     let mut links = Vec::new();
-    if entries.len() == query.limit as usize
+    if entries.len() == params.limit.get()
         && let Some(last) = entries.last()
     {
         let base = format!("{}/api/v1/audit", base_url(&headers));
-        links.push(json!({ "rel": "next", "type": "application/json", "href": href(&base, &pairs, &[("cursor", &last.id.to_string())]) }));
+        links.push(link("next", "application/json", href(&base, &params.echo, &[("cursor", &last.id.to_string())])));
     }
     let body = json!({ "entries": entries.iter().map(entry_json).collect::<Vec<_>>(), "links": links });
     Ok(private(axum::Json(body).into_response()))
 }
 
-async fn audit_csv(
-    State(state): State<AppState>,
-    staff: Staff,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Response, ApiError> {
-    let (_, entries) = page(&state, &staff, &pairs).await?;
+async fn audit_csv(State(state): State<AppState>, staff: Staff, pairs: QueryPairs) -> Result<Response, ApiError> {
+    let (_, entries) = page(&state, &staff, pairs).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = ["id", "at", "actor", "role", "action", "target", "before", "after", "request_id"];
     let write = |out: &mut csv::Writer<Vec<u8>>, record: &[String]| {

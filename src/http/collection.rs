@@ -1,11 +1,12 @@
-//! The one writer of GeoJSON FeatureCollections from features already rendered as text (the feature cache's,
-//! or the map's lean ones written in place). Listings, the map's table, the map's pins and OGC API items
-//! all answer through it, so the envelope is written one way: members in the order they are added, then
+//! The one writer of GeoJSON FeatureCollections, from features already rendered as text (the feature
+//! cache's, or the map's lean ones written in place) or as values (areas, rendered per request). Listings,
+//! the map's table, the map's pins, the area routes, area imports and OGC API items (pins and areas) all
+//! answer through it, so the envelope is written one way: members in the order they are added, then
 //! `numberReturned` and `features`, then `links`.
 //!
 //! Why text and not `serde_json::Value`: the features are already JSON text (rendered once, cached), and a
 //! page of 10,000 or a map of 100,000 pins would otherwise be parsed back into values only to be written
-//! out again.
+//! out again. Values are written as `serde_json` prints them, so an answer reads the same either way.
 
 use std::fmt::Write as _;
 
@@ -36,6 +37,14 @@ impl FeatureCollection {
     #[must_use]
     pub fn features<T: AsRef<str>>(self, features: &[T]) -> Self {
         self.features_written(features.len(), |body, i| body.push_str(features[i].as_ref()))
+    }
+
+    /// `numberReturned` and the `features`, each a GeoJSON value.
+    #[must_use]
+    pub fn feature_values(self, features: &[Value]) -> Self {
+        self.features_written(features.len(), |body, i| {
+            let _ = write!(body, "{}", features[i]);
+        })
     }
 
     /// `numberReturned` and `count` features, the `i`-th written into the body by `write(body, i)`.
@@ -87,5 +96,15 @@ mod tests {
         assert_eq!(parsed["features"][1]["id"], 2);
         let empty = FeatureCollection::with_capacity(0).features::<&str>(&[]).finish();
         assert_eq!(empty, r#"{"type":"FeatureCollection","numberReturned":0,"features":[]}"#);
+    }
+
+    #[test]
+    fn values_read_as_the_json_they_were_written_from() {
+        let features = vec![json!({"type": "Feature", "id": 1, "properties": {"b": 1, "a": [1.5, null]}})];
+        let text =
+            FeatureCollection::with_capacity(0).member("version", &json!({"id": 3})).feature_values(&features).finish();
+        let by_json =
+            json!({"type": "FeatureCollection", "version": {"id": 3}, "numberReturned": 1, "features": features});
+        assert_eq!(text, by_json.to_string());
     }
 }

@@ -1,5 +1,7 @@
-//! Building responses: GeoJSON bodies with the right media type, and the one link builder every paged
-//! answer uses (`self`, `next`, `prev`, `alternate`).
+//! Building responses: GeoJSON bodies with the right media type, and the one link builder every answer with
+//! links uses: [`href`] for a paged answer's `self`, `next`, `prev` and `alternate`, and [`link`] (or
+//! [`titled_link`]) for each link object, paged or not (OGC API's landing page, collections and items, the
+//! audit log's `next`).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -43,6 +45,13 @@ pub fn link(rel: &str, media: &str, href: String) -> Value {
     json!({ "rel": rel, "type": media, "href": href })
 }
 
+/// A link object with a title, `{rel, type, href, title}`.
+pub fn titled_link(rel: &str, media: &str, href: String, title: &str) -> Value {
+    let mut link = link(rel, media, href);
+    link["title"] = json!(title);
+    link
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +61,11 @@ mod tests {
         let echo = vec![("f".to_owned(), "json".to_owned()), ("bbox".to_owned(), "1,2,3,4".to_owned())];
         assert_eq!(href("/x", &echo, &[("f", "html"), ("cursor", "7")]), "/x?bbox=1%2C2%2C3%2C4&f=html&cursor=7");
         assert_eq!(href("/x", &[], &[]), "/x");
+    }
+
+    #[test]
+    fn links_are_written_in_one_order() {
+        let text = titled_link("self", "application/json", "/x?f=json".to_owned(), "this document").to_string();
+        assert_eq!(text, r#"{"rel":"self","type":"application/json","href":"/x?f=json","title":"this document"}"#);
     }
 }

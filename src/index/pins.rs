@@ -160,7 +160,7 @@ impl Inner {
                 let everywhere = AABB::from_corners([f64::MIN, f64::MIN], [f64::MAX, f64::MAX]);
                 walk::for_each_in(root, &everywhere, area, &mut keep);
             }
-            (Search::Within(envelope), _) => walk::for_each_in(root, envelope, area, &mut keep),
+            (Search::InBox(envelope), _) => walk::for_each_in(root, envelope, area, &mut keep),
         }
     }
 }

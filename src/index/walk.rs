@@ -18,8 +18,10 @@ use crate::spatial::PreparedArea;
 
 /// Where the R-tree must look for a filter and an optional area.
 pub(super) enum Search {
+    /// No box narrows the search.
     Everything,
-    Within(AABB<[f64; 2]>),
+    /// Only inside this lon/lat box, edges inclusive.
+    InBox(AABB<[f64; 2]>),
     /// The boxes do not overlap.
     Nothing,
 }
@@ -41,7 +43,7 @@ pub(super) fn search_envelope(filter: &PinFilter, area: Option<&PreparedArea>) -
     if merged[0] > merged[2] || merged[1] > merged[3] {
         return Search::Nothing;
     }
-    Search::Within(AABB::from_corners([merged[0], merged[1]], [merged[2], merged[3]]))
+    Search::InBox(AABB::from_corners([merged[0], merged[1]], [merged[2], merged[3]]))
 }
 
 /// The part of `search` inside the box `[min_lon, min_lat, max_lon, max_lat]`; an inverted or NaN box holds
@@ -50,7 +52,7 @@ pub(super) fn narrow(search: Search, [x0, y0, x1, y1]: [f64; 4]) -> Search {
     let merged = match search {
         Search::Nothing => return Search::Nothing,
         Search::Everything => [x0, y0, x1, y1],
-        Search::Within(e) => {
+        Search::InBox(e) => {
             let (lo, hi) = (e.lower(), e.upper());
             [lo[0].max(x0), lo[1].max(y0), hi[0].min(x1), hi[1].min(y1)]
         }
@@ -58,7 +60,7 @@ pub(super) fn narrow(search: Search, [x0, y0, x1, y1]: [f64; 4]) -> Search {
     if merged[0] > merged[2] || merged[1] > merged[3] || merged.iter().any(|v| v.is_nan()) {
         return Search::Nothing;
     }
-    Search::Within(AABB::from_corners([merged[0], merged[1]], [merged[2], merged[3]]))
+    Search::InBox(AABB::from_corners([merged[0], merged[1]], [merged[2], merged[3]]))
 }
 
 /// Whether the entry lies in `area`, inside or on its boundary (as `ST_Intersects`).

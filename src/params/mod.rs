@@ -1,5 +1,6 @@
 //! Query parameters, parsed once into typed values by one parser for every request: the HTTP listings
-//! (`/api/v1/pins`, the area routes, the map's routes, the exports, OGC API items) and `qala export`.
+//! (`/api/v1/pins`, the area routes, the map's routes, the exports, the audit log, OGC API items) and
+//! `qala export`.
 //!
 //! Why one parser: the same name (`bbox`, `cursor`, `limit`, `datetime`) read by several copies drifted apart
 //! in what each accepted and how it said no. Here each name has one meaning and one error message, each

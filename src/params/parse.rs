@@ -5,7 +5,8 @@
 use super::routes::Route;
 use super::sort::SortBy;
 use super::values::{
-    ProjectedBox, area_id, boolean, box_numbers, crs, k_nearest, list, lon_lat, offset, radius_m, resolve_bbox, version,
+    ProjectedBox, area_id, boolean, box_numbers, crs, k_nearest, list, lon_lat, offset, radius_m, resolve_bbox, text,
+    version,
 };
 use crate::domain::{
     AreaId, AreaKind, CompareGroup, Cursor, FieldError, Limit, Near, NearCursor, PinFilter, PinId, TimeRange,
@@ -59,6 +60,13 @@ pub struct Params {
     pub b: Option<AreaId>,
     /// `group`: the one group of a comparison to page through.
     pub group: Option<CompareGroup>,
+    /// `actor` of audit log entries (a staff member's name); this and the next two are trimmed, and an
+    /// empty one is as if not given.
+    pub actor: Option<String>,
+    /// `action` of audit log entries (`pin.update`, …).
+    pub action: Option<String>,
+    /// `target` of audit log entries (`pin:42`, …).
+    pub target: Option<String>,
     /// The parameters as given, minus the paging ones (`cursor`, `before`, `offset`), to build links.
     pub echo: Vec<(String, String)>,
 }
@@ -159,6 +167,9 @@ fn one(name: &str, value: &str, route: &Route, out: &mut Params, raw: &mut Raw) 
         "a" => out.a = Some(area_id(name, value)?),
         "b" => out.b = Some(area_id(name, value)?),
         "group" => out.group = Some(CompareGroup::parse(value)?),
+        "actor" => out.actor = text(value),
+        "action" => out.action = text(value),
+        "target" => out.target = text(value),
         _ => return Err(FieldError::parameter(name, "is not a parameter qala knows")),
     }
     Ok(())

@@ -131,5 +131,14 @@ pub const OGC_AREA_ITEMS: Route = Route::new(&["f", "limit", "bbox", "bbox-crs",
 /// `GET /ogc/collections/{id}/items/{featureId}`.
 pub const OGC_ITEM: Route = Route::new(&["f", "crs"]);
 
+/// `GET /api/v1/audit` and `/api/v1/audit.csv`: the audit log's filters, and pages of 1 to 1,000 entries (100
+/// by default).
+pub const AUDIT: Route = Route {
+    names: &["actor", "action", "target", "datetime", "limit", "cursor"],
+    required: &[],
+    default_limit: 100,
+    max_limit: 1000,
+};
+
 /// The OGC API's metadata documents (landing page, conformance, collections, queryables).
 pub const OGC_DOCUMENT: Route = Route::new(&["f"]);

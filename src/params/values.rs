@@ -75,6 +75,11 @@ pub(super) fn boolean(name: &str, raw: &str) -> Result<bool, FieldError> {
     }
 }
 
+/// Free text (the audit log's `actor`, `action`, `target`), trimmed; `None` when nothing is left.
+pub(super) fn text(raw: &str) -> Option<String> {
+    Some(raw.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
 pub(super) fn version(raw: &str) -> Result<i32, FieldError> {
     match raw.trim().parse::<i32>() {
         Ok(n) if n > 0 => Ok(n),

@@ -7,9 +7,10 @@
 //! SQL: each store keeps its statements in `sql/*.sql` beside it (`postgis/sql/`, `gpkg/sql/`), one statement
 //! per file named for what it does, compiled in with `include_str!`, with a comment in the file where a
 //! statement needs a why. Every value is bound, never formatted into the text. What stays in Rust is named in
-//! each store's module doc (only a few PRAGMAs, in the GeoPackage store). The two stores speak different
+//! each store's module doc (only two PRAGMAs setting a new GeoPackage's header). The two stores speak different
 //! dialects and geometry encodings, so each has its own files; what they share in Rust (checked decoding of
-//! stored names, the answer to an import, id ordering) is here.
+//! stored names, the answer to an import, id ordering) is here. The GeoPackage export writer and area-file
+//! reader, outside the stores, keep their statements the same way (`export/sql/`, `spatial/import/sql/`).
 
 mod error;
 pub mod gpkg;

@@ -1,7 +1,7 @@
 //! `S_*` functions on the pin's point, geometry literals, `to_lon_lat`, and `envelope()`. The reference pin is at
 //! (76.95, 43.25), inside the square SQUARE.
 
-use super::super::Envelope::{Empty, Within};
+use super::super::Envelope::{Empty, InBox};
 use super::super::Tri::{False, True};
 use super::super::{PinFields, compile};
 use super::{check, check_all, error, filter, pin};
@@ -145,7 +145,7 @@ fn to_lon_lat_converts_every_coordinate() {
     assert_eq!(filter(polygon).eval(&pin()), False);
     let bbox = compile("S_WITHIN(geometry, BBOX(43, 76, 44, 77))", &swap).unwrap();
     assert_eq!(bbox.eval(&pin()), True);
-    assert_eq!(bbox.envelope(), Some(Within([76.0, 43.0, 77.0, 44.0])));
+    assert_eq!(bbox.envelope(), Some(InBox([76.0, 43.0, 77.0, 44.0])));
     assert_eq!(compile("S_EQUALS(geometry, POINT(43.25 76.95))", &swap).unwrap().eval(&pin()), True);
 }
 
@@ -157,7 +157,7 @@ fn a_projected_bbox_is_densified() {
     assert_eq!(predicate.eval(&at(76.5, 43.01)), True);
     assert_eq!(predicate.eval(&at(76.95, 43.1)), False, "below the bent edge, inside the corners' box");
     assert_eq!(predicate.eval(&at(76.95, 43.25)), True);
-    let Some(Within([min_lon, min_lat, max_lon, max_lat])) = predicate.envelope() else { unreachable!() };
+    let Some(InBox([min_lon, min_lat, max_lon, max_lat])) = predicate.envelope() else { unreachable!() };
     assert_eq!((min_lon, min_lat, max_lon), (76.0, 43.0, 77.0));
     assert!((max_lat - 44.25).abs() < 1e-9, "{max_lat}");
 }
@@ -179,20 +179,20 @@ fn envelopes_of_combinations() {
     let b = "S_WITHIN(geometry, POLYGON((76.5 43.5, 78 43.5, 78 45, 76.5 43.5)))";
     let far = "S_INTERSECTS(geometry, BBOX(0, 0, 1, 1))";
     let envelope = |text: &str| filter(text).envelope();
-    assert_eq!(envelope(a), Some(Within([76.0, 43.0, 77.0, 44.0])));
-    assert_eq!(envelope(b), Some(Within([76.5, 43.5, 78.0, 45.0])));
-    assert_eq!(envelope(&format!("{a} AND {b}")), Some(Within([76.5, 43.5, 77.0, 44.0])));
+    assert_eq!(envelope(a), Some(InBox([76.0, 43.0, 77.0, 44.0])));
+    assert_eq!(envelope(b), Some(InBox([76.5, 43.5, 78.0, 45.0])));
+    assert_eq!(envelope(&format!("{a} AND {b}")), Some(InBox([76.5, 43.5, 77.0, 44.0])));
     assert_eq!(envelope(&format!("{a} AND {far}")), Some(Empty));
-    assert_eq!(envelope(&format!("{a} AND id = 1")), Some(Within([76.0, 43.0, 77.0, 44.0])));
-    assert_eq!(envelope(&format!("{a} AND NOT {b}")), Some(Within([76.0, 43.0, 77.0, 44.0])));
-    assert_eq!(envelope(&format!("{a} OR {b}")), Some(Within([76.0, 43.0, 78.0, 45.0])));
+    assert_eq!(envelope(&format!("{a} AND id = 1")), Some(InBox([76.0, 43.0, 77.0, 44.0])));
+    assert_eq!(envelope(&format!("{a} AND NOT {b}")), Some(InBox([76.0, 43.0, 77.0, 44.0])));
+    assert_eq!(envelope(&format!("{a} OR {b}")), Some(InBox([76.0, 43.0, 78.0, 45.0])));
     assert_eq!(envelope(&format!("{a} OR id = 1")), None);
-    assert_eq!(envelope(&format!("{a} OR FALSE")), Some(Within([76.0, 43.0, 77.0, 44.0])));
-    assert_eq!(envelope(&format!("({a} AND {far}) OR {b}")), Some(Within([76.5, 43.5, 78.0, 45.0])));
+    assert_eq!(envelope(&format!("{a} OR FALSE")), Some(InBox([76.0, 43.0, 77.0, 44.0])));
+    assert_eq!(envelope(&format!("({a} AND {far}) OR {b}")), Some(InBox([76.5, 43.5, 78.0, 45.0])));
     assert_eq!(envelope(&format!("NOT {a}")), None);
     assert_eq!(envelope("S_DISJOINT(geometry, BBOX(0, 0, 1, 1))"), None);
-    assert_eq!(envelope("S_CONTAINS(BBOX(0, 0, 1, 1), geometry)"), Some(Within([0.0, 0.0, 1.0, 1.0])));
-    assert_eq!(envelope("S_EQUALS(geometry, POINT(5 6))"), Some(Within([5.0, 6.0, 5.0, 6.0])));
+    assert_eq!(envelope("S_CONTAINS(BBOX(0, 0, 1, 1), geometry)"), Some(InBox([0.0, 0.0, 1.0, 1.0])));
+    assert_eq!(envelope("S_EQUALS(geometry, POINT(5 6))"), Some(InBox([5.0, 6.0, 5.0, 6.0])));
     assert_eq!(envelope("FALSE"), Some(Empty));
     assert_eq!(envelope("TRUE"), None);
     assert_eq!(envelope("id = 1"), None);
@@ -214,7 +214,7 @@ fn matches_lie_inside_the_envelope() {
     };
     for text in filters {
         let predicate = filter(text);
-        let Some(Within([x0, y0, x1, y1])) = predicate.envelope() else { unreachable!("{text}") };
+        let Some(InBox([x0, y0, x1, y1])) = predicate.envelope() else { unreachable!("{text}") };
         for _ in 0..2000 {
             // Snap to a 1/64 grid so that edges and vertices are hit too.
             let (lon, lat) = (75.5 + (next() * 192.0).floor() / 64.0, 42.5 + (next() * 192.0).floor() / 64.0);

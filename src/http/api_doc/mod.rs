@@ -157,7 +157,7 @@ mod tests {
         routes::AREAS_COMPARE,
         routes::EXPORT_PINS,
         routes::EXPORT_AREAS,
-        params::AUDIT,
+        routes::AUDIT,
     ];
 
     #[test]

@@ -10,15 +10,6 @@ use crate::export::ExportFormat;
 use crate::params::Route;
 use crate::spatial::Crs;
 
-/// The parameters of the audit log, which `audit.rs` parses itself (it is not a listing of pins or areas):
-/// pages of 1 to 1,000 entries, 100 by default.
-pub const AUDIT: Route = Route {
-    names: &["actor", "action", "target", "datetime", "limit", "cursor"],
-    required: &[],
-    default_limit: 100,
-    max_limit: 1000,
-};
-
 /// The query parameters `route` takes, in its order, `required` as it says; `limit` with its default and
 /// maximum.
 pub fn query(route: &Route) -> Vec<Value> {

@@ -4,7 +4,6 @@
 use serde_json::{Map, Value, json};
 
 use super::op::{Access, GEOJSON, JSON, Op, answer, json_body};
-use super::params::AUDIT;
 use super::schemas::schema_ref;
 use crate::export::ExportFormat;
 use crate::params::routes;
@@ -143,12 +142,12 @@ fn operations() -> Vec<Op> {
         .errors(write),
         Op::new("/api/v1/audit", "get", "getAudit", "The audit trail, newest first (admins)")
             .access(Access::Staff)
-            .query(AUDIT)
+            .query(routes::AUDIT)
             .ok("200", answer("A page of entries", JSON, schema_ref("AuditPage"), &[]))
             .errors(&["Forbidden"]),
         Op::new("/api/v1/audit.csv", "get", "getAuditCsv", "The audit trail as CSV (admins)")
             .access(Access::Staff)
-            .query(AUDIT)
+            .query(routes::AUDIT)
             .ok("200", answer("A page of entries", "text/csv; charset=utf-8", json!({ "type": "string" }), &[]))
             .errors(&["Forbidden"]),
         Op::new("/api/v1/exports/pins.{format}", "get", "exportPins", "Every matching pin, as one file")

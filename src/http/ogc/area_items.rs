@@ -15,6 +15,7 @@ use super::vocabulary::{ROOT, media, rel};
 use crate::domain::{Area, Bbox, FieldError};
 use crate::http::ApiError;
 use crate::http::client::base_url;
+use crate::http::collection::FeatureCollection;
 use crate::http::extract::QueryPairs;
 use crate::http::html::escape;
 use crate::http::response::{href, link};
@@ -60,15 +61,13 @@ pub async fn items(
     let features: Vec<Value> = page.iter().map(|a| feature_in(a, params.crs)).collect::<Result<_, _>>()?;
     Ok(match format {
         Format::Json => {
-            let doc = json!({
-                "type": "FeatureCollection",
-                "timeStamp": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                "numberMatched": matching.len(),
-                "numberReturned": features.len(),
-                "features": features,
-                "links": links,
-            });
-            with_crs(text_response(doc.to_string(), media::GEOJSON), params.crs)
+            let doc = FeatureCollection::with_capacity(0)
+                .member("timeStamp", &json!(Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+                .member("numberMatched", &json!(matching.len()))
+                .feature_values(&features)
+                .links(links)
+                .finish();
+            with_crs(text_response(doc, media::GEOJSON), params.crs)
         }
         Format::Html => {
             let rows: String = page
@@ -110,8 +109,8 @@ pub async fn item(
     let mut feature = feature_in(&area, params.crs)?;
     let href = format!("{}{ROOT}/collections/{}/items/{}", base_url(headers), id.name(), area.id);
     feature["links"] = json!([
-        { "rel": rel::SELF, "type": media::GEOJSON, "href": format!("{href}?f=json") },
-        { "rel": rel::ALTERNATE, "type": media::HTML, "href": format!("{href}?f=html") },
+        link(rel::SELF, media::GEOJSON, format!("{href}?f=json")),
+        link(rel::ALTERNATE, media::HTML, format!("{href}?f=html")),
     ]);
     Ok(match format {
         Format::Json => with_crs(text_response(feature.to_string(), media::GEOJSON), params.crs),

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::vocabulary::{ROOT, media, rel};
 use crate::domain::{Area, AreaKind};
+use crate::http::response::titled_link;
 use crate::spatial::Crs;
 use crate::state::AppState;
 
@@ -125,16 +126,14 @@ pub fn describe(state: &AppState, base: &str, id: CollectionId) -> Value {
         });
     }
     let mut links = vec![
-        json!({ "rel": rel::SELF, "type": media::JSON, "href": format!("{href}?f=json"), "title": "this document" }),
-        json!({ "rel": rel::ALTERNATE, "type": media::HTML, "href": format!("{href}?f=html"), "title": "as HTML" }),
-        json!({ "rel": rel::ITEMS, "type": media::GEOJSON, "href": format!("{href}/items?f=json"), "title": "items" }),
-        json!({ "rel": rel::ITEMS, "type": media::HTML, "href": format!("{href}/items?f=html"), "title": "items as HTML" }),
+        titled_link(rel::SELF, media::JSON, format!("{href}?f=json"), "this document"),
+        titled_link(rel::ALTERNATE, media::HTML, format!("{href}?f=html"), "as HTML"),
+        titled_link(rel::ITEMS, media::GEOJSON, format!("{href}/items?f=json"), "items"),
+        titled_link(rel::ITEMS, media::HTML, format!("{href}/items?f=html"), "items as HTML"),
     ];
     if id == CollectionId::Pins {
-        links.push(json!({
-            "rel": rel::QUERYABLES, "type": media::SCHEMA_JSON, "href": format!("{href}/queryables"),
-            "title": "the properties a filter may use"
-        }));
+        let queryables = format!("{href}/queryables");
+        links.push(titled_link(rel::QUERYABLES, media::SCHEMA_JSON, queryables, "the properties a filter may use"));
     }
     json!({
         "id": name,

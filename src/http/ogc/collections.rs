@@ -14,6 +14,7 @@ use crate::http::ApiError;
 use crate::http::client::base_url;
 use crate::http::extract::Segments;
 use crate::http::html::escape;
+use crate::http::response::link;
 use crate::state::AppState;
 
 /// The collection named in the path, if it exists.
@@ -34,8 +35,8 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap, q: FormatOn
         Format::Json => {
             let doc = json!({
                 "links": [
-                    { "rel": rel::SELF, "type": media::JSON, "href": format!("{href}?f=json") },
-                    { "rel": rel::ALTERNATE, "type": media::HTML, "href": format!("{href}?f=html") },
+                    link(rel::SELF, media::JSON, format!("{href}?f=json")),
+                    link(rel::ALTERNATE, media::HTML, format!("{href}?f=html")),
                 ],
                 "collections": collections,
                 "crs": crate::spatial::Crs::ALL.map(crate::spatial::Crs::uri),

@@ -12,6 +12,7 @@ use super::vocabulary::{CONFORMANCE, ROOT, media, rel};
 use crate::http::ApiError;
 use crate::http::client::base_url;
 use crate::http::html::escape;
+use crate::http::response::titled_link;
 use crate::state::AppState;
 
 /// `GET /ogc`.
@@ -19,16 +20,12 @@ pub async fn landing(headers: HeaderMap, q: FormatOnly) -> Result<Response, ApiE
     let format = q.format(&headers)?;
     let base = format!("{}{ROOT}", base_url(&headers));
     let links = vec![
-        json!({ "rel": rel::SELF, "type": media::JSON, "href": format!("{base}?f=json"), "title": "this document" }),
-        json!({ "rel": rel::ALTERNATE, "type": media::HTML, "href": format!("{base}?f=html"), "title": "as HTML" }),
-        json!({ "rel": rel::SERVICE_DESC, "type": media::OPENAPI_JSON, "href": format!("{base}/api"),
-                "title": "the API definition (OpenAPI 3.0)" }),
-        json!({ "rel": rel::SERVICE_DOC, "type": media::HTML, "href": format!("{base}/api?f=html"),
-                "title": "the API documentation" }),
-        json!({ "rel": rel::CONFORMANCE, "type": media::JSON, "href": format!("{base}/conformance"),
-                "title": "the standards this API conforms to" }),
-        json!({ "rel": rel::DATA, "type": media::JSON, "href": format!("{base}/collections"),
-                "title": "the collections" }),
+        titled_link(rel::SELF, media::JSON, format!("{base}?f=json"), "this document"),
+        titled_link(rel::ALTERNATE, media::HTML, format!("{base}?f=html"), "as HTML"),
+        titled_link(rel::SERVICE_DESC, media::OPENAPI_JSON, format!("{base}/api"), "the API definition (OpenAPI 3.0)"),
+        titled_link(rel::SERVICE_DOC, media::HTML, format!("{base}/api?f=html"), "the API documentation"),
+        titled_link(rel::CONFORMANCE, media::JSON, format!("{base}/conformance"), "the standards this API conforms to"),
+        titled_link(rel::DATA, media::JSON, format!("{base}/collections"), "the collections"),
     ];
     let doc = json!({
         "title": "qala: accessibility problems in Almaty",

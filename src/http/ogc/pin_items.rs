@@ -111,9 +111,9 @@ pub async fn item(
         feature["geometry"] = point_in(&pin, params.crs)?;
     }
     feature["links"] = json!([
-        { "rel": rel::SELF, "type": media::GEOJSON, "href": format!("{href}?f=json") },
-        { "rel": rel::ALTERNATE, "type": media::HTML, "href": format!("{href}?f=html") },
-        { "rel": rel::COLLECTION, "type": media::JSON, "href": format!("{base}{ROOT}/collections/pins") },
+        link(rel::SELF, media::GEOJSON, format!("{href}?f=json")),
+        link(rel::ALTERNATE, media::HTML, format!("{href}?f=html")),
+        link(rel::COLLECTION, media::JSON, format!("{base}{ROOT}/collections/pins")),
     ]);
     Ok(match format {
         Format::Json => with_crs(text_response(feature.to_string(), media::GEOJSON), params.crs),

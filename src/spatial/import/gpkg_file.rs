@@ -1,6 +1,10 @@
 //! GeoPackage area files, as GDAL's `ogr2ogr -f GPKG` writes them: the one feature table of the file (named
 //! in `gpkg_contents`), its geometry column (from `gpkg_geometry_columns`) and its SRS (from
 //! `gpkg_spatial_ref_sys`). Read-only; the file is never changed.
+//!
+//! SQL: the catalog queries are files in `sql/` beside this one, loaded with `include_str!`, every value
+//! bound. The one statement built here is the read of the feature table, whose name (from the file's own
+//! catalog, quoted) a statement cannot bind.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,14 +24,10 @@ pub(super) async fn read(path: &Path) -> Result<RawFile, ImportError> {
     let unreadable = |reason: String| ImportError::Unreadable { path: path.display().to_string(), reason };
     let options = SqliteConnectOptions::new().filename(path).read_only(true).pragma("trusted_schema", "OFF");
     let mut conn = SqliteConnection::connect_with(&options).await.map_err(|e| unreadable(e.to_string()))?;
-    let layers: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c
-         JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
-         WHERE c.data_type = 'features' ORDER BY c.table_name",
-    )
-    .fetch_all(&mut conn)
-    .await
-    .map_err(|e| unreadable(format!("not a GeoPackage with feature tables ({e})")))?;
+    let layers: Vec<(String, String, i64)> = sqlx::query_as(include_str!("sql/gpkg_feature_tables.sql"))
+        .fetch_all(&mut conn)
+        .await
+        .map_err(|e| unreadable(format!("not a GeoPackage with feature tables ({e})")))?;
     let (table, column, srs_id) = match layers.as_slice() {
         [one] => one.clone(),
         [] => return Err(unreadable("the GeoPackage has no feature table".into())),
@@ -40,18 +40,17 @@ pub(super) async fn read(path: &Path) -> Result<RawFile, ImportError> {
             )));
         }
     };
-    let crs: Option<(String, i64)> =
-        sqlx::query_as("SELECT organization, organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = ?")
-            .bind(srs_id)
-            .fetch_optional(&mut conn)
-            .await
-            .map_err(|e| unreadable(e.to_string()))?;
+    let crs: Option<(String, i64)> = sqlx::query_as(include_str!("sql/gpkg_srs.sql"))
+        .bind(srs_id)
+        .fetch_optional(&mut conn)
+        .await
+        .map_err(|e| unreadable(e.to_string()))?;
     let crs = crs.map(|(org, code)| format!("{}:{code}", org.to_ascii_uppercase()));
     // Identifiers come from the file's own catalog, quoted; no value is ever formatted into SQL.
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     // A file may come from a stranger's upload: the layer must be a plain table (a view could run any query
     // for as long as it likes), and only so many rows are read.
-    let kind: Option<String> = sqlx::query_scalar("SELECT type FROM sqlite_master WHERE name = ?")
+    let kind: Option<String> = sqlx::query_scalar(include_str!("sql/gpkg_object_type.sql"))
         .bind(&table)
         .fetch_optional(&mut conn)
         .await

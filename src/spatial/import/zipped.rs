@@ -27,10 +27,10 @@ const PARTS: [&str; 5] = ["shp", "shx", "dbf", "prj", "cpg"];
 /// # Errors
 /// Not a readable zip, no or several `.shp`, too many entries, or more than [`MAX_UNZIPPED_BYTES`].
 pub fn unzip_shapefile(archive: &Path, into: &Path) -> Result<PathBuf, ImportError> {
-    unzip_within(archive, into, MAX_UNZIPPED_BYTES)
+    unzip_up_to(archive, into, MAX_UNZIPPED_BYTES)
 }
 
-fn unzip_within(archive: &Path, into: &Path, limit: u64) -> Result<PathBuf, ImportError> {
+fn unzip_up_to(archive: &Path, into: &Path, limit: u64) -> Result<PathBuf, ImportError> {
     let refuse = |reason: String| ImportError::Unsupported { path: archive.display().to_string(), reason };
     let file = File::open(archive)
         .map_err(|e| ImportError::Unreadable { path: archive.display().to_string(), reason: e.to_string() })?;
@@ -165,7 +165,7 @@ mod tests {
         assert!(std::fs::metadata(&path).unwrap().len() < 100 << 10, "small on disk, large inflated");
         let out = dir.path().join("out");
         std::fs::create_dir(&out).unwrap();
-        let err = unzip_within(&path, &out, 2 << 20).unwrap_err().to_string();
+        let err = unzip_up_to(&path, &out, 2 << 20).unwrap_err().to_string();
         assert!(err.contains("inflates to more than 2 MB"), "{err}");
         assert!(std::fs::metadata(out.join("bomb.shp")).unwrap().len() <= (2 << 20) + 1);
     }

@@ -1,3 +1,8 @@
+//! Unit tests of [`PreparedArea`]: it must answer exactly what `geo::Intersects<Point<f64>>` answers, so
+//! every test compares the two on probes placed where a shortcut could go wrong (vertices and their ulp
+//! neighbours, edges, the grid's cell lines), on Almaty's districts and historic centre, hand-made shapes
+//! (holes, touching squares, slivers, self-intersecting rings, degenerate input) and random lattice polygons.
+
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use geo::{LineString, Polygon};

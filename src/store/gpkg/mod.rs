@@ -9,10 +9,13 @@
 //! wait that runs out becomes a `503` with `Retry-After`, never a 500.
 //!
 //! SQL: every statement is a file in `sql/` beside this one, one statement per file, loaded with
-//! `include_str!`, every value bound. Only PRAGMAs stay in Rust, all in `open.rs`: reading `application_id`
-//! when a file is inspected, setting `application_id` and `user_version` on a new file (a PRAGMA takes no
-//! bound parameter, so the two numbers are formatted in from constants there, never from input) and one
-//! `wal_checkpoint`. Transactions are opened and committed through sqlx (`begin`, `commit`). SQLite has no
+//! `include_str!`, every value bound. Two stay in Rust, both in `open.rs`: setting `application_id` and
+//! `user_version` on a new file (a PRAGMA takes no bound parameter, so the two numbers are formatted in from
+//! constants there, never from input). The connection settings (WAL, `synchronous`, foreign keys,
+//! `secure_delete`, `busy_timeout`) are sqlx connect options, which sqlx sends as PRAGMAs itself.
+//! Transactions are opened and committed through sqlx (`begin`, `commit`); the one explicit `BEGIN` and
+//! `ROLLBACK` (`sql/probe_begin.sql`, `sql/probe_rollback.sql`) are `open.rs`'s probe of a writer connection
+//! given back to the pool. SQLite has no
 //! spatial functions here: geometry is encoded and decoded in Rust (`spatial::gpkg_blob`), and times are
 //! ISO 8601 text (below).
 

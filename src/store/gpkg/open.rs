@@ -1,9 +1,13 @@
 //! Opening the GeoPackage: refuse anything that is not a qala store before touching it, create a new one
 //! when the file does not exist.
 //!
-//! The store's only SQL in Rust is here, all PRAGMAs (they take no bound parameters): `application_id` read
-//! on inspection, `application_id` and `user_version` set on a new file from the constants below,
-//! `foreign_key_check` after the migrations and one `wal_checkpoint`. The check for qala's tables is `sql/count_qala_tables.sql`.
+//! The store's only SQL text in Rust is here: setting `application_id` and `user_version` on a new file (a
+//! PRAGMA takes no bound parameter, so the two numbers are formatted in from the constants below, which
+//! inspection compares with too). Every other statement of opening is a file in `sql/`: `application_id`
+//! read on inspection, the check for qala's tables, `foreign_key_check` after the migrations, the
+//! checkpoint, and the `BEGIN`/`ROLLBACK` probe of a writer connection given back to the pool. The
+//! connection settings (WAL, `synchronous`, foreign keys, `secure_delete`, `busy_timeout`) are sqlx's
+//! connect options, which sqlx sends as PRAGMAs on each new connection.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -94,14 +98,15 @@ async fn migrate(options: &SqliteConnectOptions, new_file: bool) -> Result<(), M
         }
     }
     crate::store::migrations::GPKG.run(&mut conn).await.map_err(|e| MigrationFailure::Store(e.into()))?;
-    let broken: Vec<(String, Option<i64>)> = sqlx::query_as("PRAGMA foreign_key_check").fetch_all(&mut conn).await?;
+    let broken: Vec<(String, Option<i64>)> =
+        sqlx::query_as(include_str!("sql/foreign_key_check.sql")).fetch_all(&mut conn).await?;
     if let Some((table, row)) = broken.first() {
         let row = row.map_or_else(|| "?".to_owned(), |r| r.to_string());
         return Err(MigrationFailure::Store(StoreError::Corrupt(format!(
             "after migrating, row {row} of {table} refers to a row that does not exist"
         ))));
     }
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut conn).await?;
+    sqlx::query(include_str!("sql/wal_truncate.sql")).execute(&mut conn).await?;
     conn.close().await?;
     Ok(())
 }
@@ -113,7 +118,7 @@ async fn inspect(path: &Path) -> Result<(), String> {
     }
     let options = SqliteConnectOptions::new().filename(path).read_only(true);
     let mut conn = SqliteConnection::connect_with(&options).await.map_err(|e| e.to_string())?;
-    let app_id: i32 = sqlx::query_scalar("PRAGMA application_id")
+    let app_id: i32 = sqlx::query_scalar(include_str!("sql/application_id.sql"))
         .fetch_one(&mut conn)
         .await
         .map_err(|e| format!("not a GeoPackage (not even an SQLite database: {e})"))?;
@@ -145,9 +150,9 @@ fn cannot_create(e: &sqlx::Error) -> String {
 /// connection closes (found by the full-disk test, `tests/it/faults.rs`). `BEGIN` fails inside a
 /// transaction, so trying one (and rolling it back) tells.
 async fn outside_any_transaction(conn: &mut sqlx::SqliteConnection) -> bool {
-    if sqlx::raw_sql("BEGIN").execute(&mut *conn).await.is_err() {
+    if sqlx::raw_sql(include_str!("sql/probe_begin.sql")).execute(&mut *conn).await.is_err() {
         tracing::warn!("the embedded store's writer connection was left inside a transaction; it is closed");
         return false;
     }
-    sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_ok()
+    sqlx::raw_sql(include_str!("sql/probe_rollback.sql")).execute(&mut *conn).await.is_ok()
 }

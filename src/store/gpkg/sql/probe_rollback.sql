@@ -1,0 +1,2 @@
+-- Ends the probe of probe_begin.sql.
+ROLLBACK
