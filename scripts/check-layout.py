@@ -5,12 +5,13 @@
    sqlx only in src/store/ and the GeoPackage file reader and writer; rstar only in src/index/; and nothing
    outside src/http/ and src/server.rs names crate::http. A core that knows no HTTP is what lets the CLI
    and the HTTP layer be two edges over it.
-2. No import cycle between the files of one folder (src/http, src/http/ogc, src/index, src/filter,
+2. No import cycle between the files of one folder and its subfolders (src/http, src/index, src/filter,
    src/params, src/store, src/export, src/spatial, src/domain): a cycle is a shared piece living in one
    of its users, and it gets a room of its own.
 
-Only `use` paths are read (crate::a::b, super::b, self::b), after removing comments and string literals;
-mod.rs counts as the folder's own file (it may re-export its children, which is not an edge back).
+Only `use` paths are read (crate::a::b, super::b, self::b, and such paths written in full), after removing
+comments and string literals. A path ends at the deepest file it names; a name a mod.rs re-exports from one
+of its children (`pub use child::Name`) leads to that child, so re-exporting is not an edge back.
 """
 import pathlib
 import re
@@ -29,7 +30,7 @@ CRATE_RULES = {
     "rstar": ["index/"],
 }
 HTTP_USERS = ["http/", "server.rs", "lib.rs"]
-CYCLE_DIRS = ["http", "http/ogc", "index", "filter", "params", "store", "export", "spatial", "domain"]
+CYCLE_DIRS = ["http", "index", "filter", "params", "store", "export", "spatial", "domain"]
 
 
 def code_of(path):
@@ -54,7 +55,8 @@ def crate_breaks(files):
     for path in files:
         r, code = rel(path), code_of(path)
         for crate, prefixes in CRATE_RULES.items():
-            if not allowed(r, prefixes) and re.search(rf"(?<![\w:]){crate}::", code):
+            # `axum::x`, `use axum;` and `use axum as a;` all import the crate.
+            if not allowed(r, prefixes) and re.search(rf"(?<![\w:]){crate}(?:::|\s*;|\s+as\b)", code):
                 out.append(f"{r} uses {crate}, which only {', '.join(prefixes)} may import")
         if not allowed(r, HTTP_USERS) and re.search(r"crate::http\b", code):
             out.append(f"{r} names crate::http: the core knows no HTTP (only src/http/ and src/server.rs may)")
@@ -110,22 +112,42 @@ def target_of(mod, path):
     return base + parts
 
 
+def reexports(mod, code):
+    """What a mod.rs re-exports from its own children: name -> the child module it comes from."""
+    out = {}
+    for m in re.finditer(r"\bpub(?:\([\w:]+\))?\s+use\s+([^;]+);", code):
+        for path in expand(m.group(1).replace("\n", " ").replace(" ", "")):
+            parts = path.split(" as ")[0].split("::")
+            parts = parts[1:] if parts[0] == "self" else parts
+            if len(parts) >= 2 and parts[0] not in ("crate", "super"):
+                out[parts[-1]] = tuple(mod) + (parts[0],)
+    return out
+
+
 def cycles(files):
     out = []
     mods = {tuple(module_of(p)): p for p in files}
+    folder_mods = {m for m, p in mods.items() if p.name == "mod.rs"}
+    re_exported = {m: reexports(m, code_of(mods[m])) for m in folder_mods}
     for folder in CYCLE_DIRS:
         fparts = tuple(folder.split("/"))
-        members = {m: p for m, p in mods.items() if len(m) == len(fparts) + 1 and m[: len(fparts)] == fparts}
+        members = {m: p for m, p in mods.items() if len(m) > len(fparts) and m[: len(fparts)] == fparts}
         edges = {m: set() for m in members}
         for m, p in members.items():
             for use in use_paths(code_of(p)):
-                t = target_of(list(m), use)
-                if not t or len(t) <= len(fparts) or tuple(t[: len(fparts)]) != fparts:
+                t = tuple(target_of(list(m), use))
+                # The deepest file the path names, then through its re-exports to the child that defines it.
+                n = max((k for k in range(len(t) + 1) if t[:k] in members), default=0)
+                if n == 0:
                     continue
-                child = tuple(t[: len(fparts) + 1])
-                if child in members and child != m:
-                    edges[m].add(child)
-        out.extend(f"src/{folder}: {' -> '.join(c)}" for c in find_cycles(edges))
+                node, rest = t[:n], t[n:]
+                while node in re_exported and rest and rest[0] in re_exported[node]:
+                    node, rest = re_exported[node][rest[0]], rest[1:]
+                    deeper = max((k for k in range(len(rest) + 1) if node + rest[:k] in members), default=0)
+                    node, rest = node + rest[:deeper], rest[deeper:]
+                if node in members and node != m and node[: len(m)] != m:
+                    edges[m].add(node)
+        out.extend(f"src/{folder}: {' -> '.join('/'.join(x) for x in c)}" for c in find_cycles(edges))
     return out
 
 
@@ -137,7 +159,7 @@ def find_cycles(edges):
         stack.append(n)
         for t in sorted(edges[n]):
             if state.get(t) == 1:
-                found.append([x[-1] for x in stack[stack.index(t):]] + [t[-1]])
+                found.append(stack[stack.index(t):] + [t])
             elif t not in state:
                 visit(t)
         stack.pop()
