@@ -1,4 +1,4 @@
-//! The state every request shares: a cheap-clone handle (everything inside is an `Arc`), and what the HTTP
+//! The state every request shares: a cheap-clone handle (one `Arc` around everything), and what the HTTP
 //! layer and the CLI both ask of it (rendered pins, an area by id, the area index reloaded). It knows no
 //! HTTP: `qala export` builds one too.
 
@@ -18,8 +18,21 @@ use crate::selection::Work;
 use crate::spatial::{PreparedArea, ServiceArea};
 use crate::store::{Store, StoreError};
 
+/// The state every request shares: one `Arc`, so the router's and the extractors' clones of it (several a
+/// request) cost one reference count each, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+#[derive(Clone)]
+pub struct Shared {
     /// The store of record.
     pub store: Arc<dyn Store>,
     /// The in-memory R-tree over every public pin the store holds: what every public surface reads.
@@ -91,7 +104,7 @@ impl Default for WebConfig {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, service_area: ServiceArea, features: FeatureCache) -> Self {
-        Self {
+        Self(Arc::new(Shared {
             store,
             pins: PinIndex::default(),
             withheld: Withheld::default(),
@@ -109,18 +122,24 @@ impl AppState {
             sign_in_limit: Arc::new(AddressLimiter::new(Some(SIGN_IN_FAILURES))),
             contact_key: None,
             contact_retention_days: 0,
-        }
+        }))
+    }
+
+    /// The same state with `change` made (the builders below, used while the server starts).
+    fn with(self, change: impl FnOnce(Shared) -> Shared) -> Self {
+        let shared = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
+        Self(Arc::new(change(shared)))
     }
 
     /// The same state with the key that seals contacts, kept `retention_days` after their report.
     pub fn with_contact_key(self, key: Arc<ContactKey>, retention_days: u32) -> Self {
-        Self { contact_key: Some(key), contact_retention_days: retention_days, ..self }
+        self.with(|s| Shared { contact_key: Some(key), contact_retention_days: retention_days, ..s })
     }
 
     /// The same state behind `edge`, with anonymous reports limited to `reports` per address (`None`:
     /// unlimited).
     pub fn with_edge(self, edge: Edge, reports: Option<Rate>) -> Self {
-        Self { edge: Arc::new(edge), report_limit: Arc::new(AddressLimiter::new(reports)), ..self }
+        self.with(|s| Shared { edge: Arc::new(edge), report_limit: Arc::new(AddressLimiter::new(reports)), ..s })
     }
 
     /// Forgets the addresses whose rate allowances are full again (called now and then by the server).
@@ -131,17 +150,17 @@ impl AppState {
 
     /// The same state with other limits.
     pub fn with_limits(self, limits: Limits) -> Self {
-        Self { in_flight: limits.in_flight(), limits: Arc::new(limits), ..self }
+        self.with(|s| Shared { in_flight: limits.in_flight(), limits: Arc::new(limits), ..s })
     }
 
     /// The same state with another budget for filtered pages (`qala serve --filter-budget`).
     pub fn with_filter_budget(self, budget: u64) -> Self {
-        Self { filter_work: Work::default().with_budget(budget), ..self }
+        self.with(|s| Shared { filter_work: Work::default().with_budget(budget), ..s })
     }
 
     /// The same state with a moderation mode.
     pub fn with_moderation(self, moderation: ModerationMode) -> Self {
-        Self { moderation, ..self }
+        self.with(|s| Shared { moderation, ..s })
     }
 
     /// The index holding the pins of visibility `v`.
@@ -187,7 +206,7 @@ impl AppState {
 
     /// The same state with the web map's settings.
     pub fn with_web(self, web: WebConfig) -> Self {
-        Self { web: Arc::new(web), ..self }
+        self.with(|s| Shared { web: Arc::new(web), ..s })
     }
 
     /// The rendered features of `ids`, in that order, from the feature cache where it has them and from the

@@ -32,8 +32,12 @@ pub async fn secure(State(state): State<AppState>, request: Request, next: Next)
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // The page's files get the page's policy: a worker script is governed by the policy it is served with
     // (MapLibre's worker fetches the pins), not by the page's.
-    let policy = if is_api { API_POLICY.to_owned() } else { page_policy(&state.web) };
-    if let Ok(policy) = HeaderValue::from_str(&policy) {
+    let policy = if is_api {
+        Some(HeaderValue::from_static(API_POLICY))
+    } else {
+        HeaderValue::from_str(&page_policy(&state.web)).ok()
+    };
+    if let Some(policy) = policy {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     if cors {

@@ -41,6 +41,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnFailure, DefaultOnResponse, TraceLayer};
@@ -73,23 +74,29 @@ pub fn router(state: AppState) -> Router {
         .merge(web::router())
         .fallback(web::static_file)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::Store(crate::store::StoreError::Corrupt("a handler panicked".into())).into_response()
-        }))
-        // The last layer runs first: `identify`, then the request id and the security headers (so the limits'
-        // refusals carry them too), then the limits.
-        .layer(middleware::from_fn_with_state(state.clone(), limits::guard))
-        .layer(middleware::from_fn_with_state(state.clone(), headers::secure))
-        .layer(middleware::from_fn(request_id::assign))
-        .layer(middleware::from_fn_with_state(state.clone(), client::identify))
-        .layer(CompressionLayer::new())
+        // One layer of all of them: `Router::layer` wraps every route in a boxed service per layer, and each
+        // request clones its route's boxes (seven layers were 40 allocations a request, about 10% of a
+        // listing's instructions). In a stack the first layer runs first: the trace, compression, `identify`,
+        // then the request id and the security headers (so the limits' refusals carry them too), then the
+        // limits, and the panic catcher around the handler.
         .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO))
-                // `ApiError` logs the real failures itself, with their cause; a 503 while the index loads or
-                // the embedded store is busy is expected and is no error.
-                .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
+            ServiceBuilder::new()
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                        .on_response(DefaultOnResponse::new().level(Level::INFO))
+                        // `ApiError` logs the real failures itself, with their cause; a 503 while the index
+                        // loads or the embedded store is busy is expected and is no error.
+                        .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
+                )
+                .layer(CompressionLayer::new())
+                .layer(middleware::from_fn_with_state(state.clone(), client::identify))
+                .layer(middleware::from_fn(request_id::assign))
+                .layer(middleware::from_fn_with_state(state.clone(), headers::secure))
+                .layer(middleware::from_fn_with_state(state.clone(), limits::guard))
+                .layer(CatchPanicLayer::custom(|_| {
+                    ApiError::Store(crate::store::StoreError::Corrupt("a handler panicked".into())).into_response()
+                })),
         )
         .with_state(state)
 }

@@ -26,9 +26,11 @@ impl<T: Ord> Smallest<T> {
     pub(super) fn offer(&mut self, item: T) {
         if self.heap.len() < self.k {
             self.heap.push(item);
-        } else if self.heap.peek().is_some_and(|top| item < *top) {
-            self.heap.pop();
-            self.heap.push(item);
+        } else if let Some(mut top) = self.heap.peek_mut()
+            && item < *top
+        {
+            // One sift down as the replaced top is dropped, where pop and push sifted twice.
+            *top = item;
         }
     }
 
