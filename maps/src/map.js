@@ -9,7 +9,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { getJson } from './api.js';
 import { areaName, setText, t } from './i18n.js';
 import { chooseBasemap, isBasemapSource, offlineStyle } from './basemap.js';
-import { addPinLayers, loadDistrictPins, precisionUrl, PIN_LAYERS, SINGLE_PIN_LAYERS } from './pins.js';
+import { addPinLayers, loadDistrictPins, loadPointPins, PIN_LAYERS, SINGLE_PIN_LAYERS } from './pins.js';
 import { QALA_FONT, addLabelLayers, showCentreLabels, translateLabels } from './labels.js';
 
 // The comparison's two sides: black and white, which no category uses.
@@ -57,6 +57,8 @@ export async function createMap({ config, districts }) {
   let font = basemap.font;
   let mode = 'report';
   let pinsUrl = '/api/v1/map/pins';
+  // The latest load of the point-placed pins (all its pages), for whoever waits for the pins to be drawn.
+  let pointPins = Promise.resolve();
   let centreKeyHandler = () => {};
   const overlays = { density: null, centres: { a: null, b: null }, compare: null };
 
@@ -117,7 +119,8 @@ export async function createMap({ config, districts }) {
       source: 'centre-b',
       paint: { 'line-color': '#1b5e20', 'line-width': 3, 'line-dasharray': [2, 1.5] },
     });
-    addPinLayers(map, pinsUrl);
+    addPinLayers(map);
+    pointPins = loadPointPins(map, pinsUrl);
     loadDistrictPins(map, pinsUrl);
     map.addLayer({
       id: 'compare-points',
@@ -244,14 +247,18 @@ export async function createMap({ config, districts }) {
     setPinsUrl(url) {
       if (url === pinsUrl) return;
       pinsUrl = url;
-      map.getSource('pins')?.setData(precisionUrl(url, 'point'));
+      pointPins = loadPointPins(map, url);
       loadDistrictPins(map, url);
     },
     /** Fetches the pins again (after a report): qala answers `no-cache` with an ETag, so the browser asks
      * again and gets either the new pins or a 304. */
     refreshPins() {
-      map.getSource('pins')?.setData(precisionUrl(pinsUrl, 'point'));
+      pointPins = loadPointPins(map, pinsUrl);
       loadDistrictPins(map, pinsUrl);
+    },
+    /** Settles once the pins last asked for are in the map's source (every page of them). */
+    pinsLoaded() {
+      return pointPins;
     },
     /** Shows or hides the pins (a planner reading the choropleth alone). */
     showPins(visible) {

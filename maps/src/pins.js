@@ -1,6 +1,7 @@
 // Pins on the map: one clustered GeoJSON source fed by qala's lean pins endpoint (GET /api/v1/map/pins, answered
-// from the in-memory index), so 100,000 pins load once and MapLibre's worker clusters them. The clusters'
-// counts are a symbol layer of labels.js, placed with the names.
+// from the in-memory index), so 100,000 pins load once and MapLibre's worker clusters them. qala answers at
+// most 50,000 pins a page, so the page follows the listing's `next` links and hands the source every pin at
+// once. The clusters' counts are a symbol layer of labels.js, placed with the names.
 //
 // Pins placed only by district (`location_precision: "district"`) stand at their district's label point, so
 // drawn as the others they made one false clump per district. They come apart (`?location_precision=` splits
@@ -25,11 +26,11 @@ export function precisionUrl(url, precision) {
   return `${url}${url.includes('?') ? '&' : '?'}location_precision=${precision}`;
 }
 
-export function addPinLayers(map, url) {
+export function addPinLayers(map) {
   map.addSource('pins-district', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   map.addSource('pins', {
     type: 'geojson',
-    data: precisionUrl(url, 'point'),
+    data: { type: 'FeatureCollection', features: [] },
     cluster: true,
     clusterRadius: 48,
     clusterMaxZoom: 15,
@@ -72,6 +73,33 @@ export function addPinLayers(map, url) {
   });
 }
 
+/** Every pin of the listing `url`, page after page (its `next` links), as one FeatureCollection. */
+export async function allPages(url) {
+  const features = [];
+  for (let next = url; next; ) {
+    const page = await getJson(next);
+    for (const feature of page.features) features.push(feature);
+    next = page.links?.find((link) => link.rel === 'next')?.href ?? null;
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+let pointAsked = 0;
+
+/** Fetches the pins of `url` placed at a point and draws them clustered; a failure leaves the last ones. */
+export async function loadPointPins(map, url) {
+  const ask = ++pointAsked;
+  let pins;
+  try {
+    pins = await allPages(precisionUrl(url, 'point'));
+  } catch (error) {
+    console.warn('the pins could not be fetched:', error.message);
+    return;
+  }
+  if (ask !== pointAsked) return;
+  map.getSource('pins')?.setData(pins);
+}
+
 let districtAsked = 0;
 
 /** Fetches the district-placed pins of `url` and draws them fanned out; a failure leaves the last ones. */
@@ -79,7 +107,7 @@ export async function loadDistrictPins(map, url) {
   const ask = ++districtAsked;
   let pins;
   try {
-    pins = await getJson(precisionUrl(url, 'district'));
+    pins = await allPages(precisionUrl(url, 'district'));
   } catch (error) {
     console.warn('the pins placed by district could not be fetched:', error.message);
     return;

@@ -138,8 +138,9 @@ export async function openPage(
   return page;
 }
 
-/** Waits until the map has drawn everything it has (sources loaded, no transition running). */
+/** Waits until the map has drawn everything it has (every page of the pins in, sources loaded, no transition running). */
 export async function idle(page) {
+  await page.evaluate(() => window.qala.pinsLoaded());
   await page.evaluate(
     () =>
       new Promise((resolve) => {

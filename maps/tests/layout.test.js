@@ -1,6 +1,7 @@
 // What a phone and a slow connection see: at 360 × 740 in Kazakh (the longest words) no view is wider than
 // the screen and the page itself never scrolls (the panel does), hidden live regions take no room, the map's
-// credits are folded; on load the pins and the districts are fetched once each.
+// credits are folded; on load the pins and the districts are fetched once each, and more pins than one answer
+// holds are fetched page by page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PHONE, STRINGS, assertNoProblems, overflow, sharedBrowser, openPage } from './harness.js';
@@ -63,6 +64,30 @@ for (const lang of ['kk', 'ru']) {
     await page.context().close();
   });
 }
+
+test('more pins than one answer holds are all drawn: the page follows the listing\'s next links', async () => {
+  // qala answers up to 50,000 pins a page; here every listing of the map's pins is asked in pages of 500.
+  const page = await openPage(shared.browser, {
+    lang: 'en',
+    beforeLoad: (p) =>
+      p.route(/\/api\/v1\/map\/pins\?/, (route) => {
+        const url = new URL(route.request().url());
+        if (!url.searchParams.has('limit')) url.searchParams.set('limit', '500');
+        return route.continue({ url: url.toString() });
+      }),
+  });
+  const [drawn, matched] = await page.evaluate(async () => {
+    const data = await window.qala.map.getSource('pins').getData();
+    const first = await (await fetch('/api/v1/map/pins?location_precision=point&limit=1')).json();
+    return [data.features.length, first.numberMatched];
+  });
+  assert.ok(matched > 1000, `${matched} pins placed at a point: too few for three pages of 500`);
+  assert.equal(drawn, matched, 'every pin placed at a point is in the map');
+  const pages = page.requests.filter((url) => /\/api\/v1\/map\/pins\?.*location_precision=point/.test(url));
+  assert.equal(pages.length, Math.ceil(matched / 500), `pages asked: ${pages.join('\n')}`);
+  assertNoProblems(page);
+  await page.context().close();
+});
 
 test('on load the pins and the districts are fetched once each', async () => {
   for (const hash of ['#report', '#planner']) {
