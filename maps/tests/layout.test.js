@@ -76,6 +76,7 @@ test('more pins than one answer holds are all drawn: the page follows the listin
         return route.continue({ url: url.toString() });
       }),
   });
+  const pages = page.requests.filter((url) => /\/api\/v1\/map\/pins\?.*location_precision=point/.test(url));
   const [drawn, matched] = await page.evaluate(async () => {
     const data = await window.qala.map.getSource('pins').getData();
     const first = await (await fetch('/api/v1/map/pins?location_precision=point&limit=1')).json();
@@ -83,7 +84,6 @@ test('more pins than one answer holds are all drawn: the page follows the listin
   });
   assert.ok(matched > 1000, `${matched} pins placed at a point: too few for three pages of 500`);
   assert.equal(drawn, matched, 'every pin placed at a point is in the map');
-  const pages = page.requests.filter((url) => /\/api\/v1\/map\/pins\?.*location_precision=point/.test(url));
   assert.equal(pages.length, Math.ceil(matched / 500), `pages asked: ${pages.join('\n')}`);
   assertNoProblems(page);
   await page.context().close();
