@@ -308,6 +308,9 @@ async fn http_runs(
             });
         }
     }
+    // The baseline's 64 connections are idle from here on; closed, they leave PostgreSQL's 100 to the servers
+    // and the `qala staff add` below (which once found none free: "sorry, too many clients already").
+    pool.close().await;
     let busiest = areas
         .list(Some(AreaKind::District), true)
         .into_iter()
@@ -375,7 +378,6 @@ async fn http_runs(
         report.update_row(WriteRow { store: "GeoPackage".into(), clients: c, load });
     }
     drop(server);
-    pool.close().await;
 }
 
 /// The index alone at a larger scale: build time, windows, bytes per pin.
