@@ -84,37 +84,30 @@ export async function allPages(url) {
   return { type: 'FeatureCollection', features };
 }
 
-let pointAsked = 0;
-
-/** Fetches the pins of `url` placed at a point and draws them clustered; a failure leaves the last ones. */
-export async function loadPointPins(map, url) {
-  const ask = ++pointAsked;
-  let pins;
-  try {
-    pins = await allPages(precisionUrl(url, 'point'));
-  } catch (error) {
-    console.warn('the pins could not be fetched:', error.message);
-    return;
-  }
-  if (ask !== pointAsked) return;
-  map.getSource('pins')?.setData(pins);
+/**
+ * A loader of one half of the listing into the source `sourceId`: every page of `precision`'s pins, drawn
+ * after `shape`. Only the latest call draws (a filter changed meanwhile), and a failure leaves the last pins.
+ */
+function loaderOf(sourceId, precision, what, shape = (pins) => pins) {
+  let asked = 0;
+  return async (map, url) => {
+    const ask = ++asked;
+    let pins;
+    try {
+      pins = await allPages(precisionUrl(url, precision));
+    } catch (error) {
+      console.warn(`${what} could not be fetched:`, error.message);
+      return;
+    }
+    if (ask !== asked) return;
+    map.getSource(sourceId)?.setData(shape(pins));
+  };
 }
 
-let districtAsked = 0;
-
-/** Fetches the district-placed pins of `url` and draws them fanned out; a failure leaves the last ones. */
-export async function loadDistrictPins(map, url) {
-  const ask = ++districtAsked;
-  let pins;
-  try {
-    pins = await allPages(precisionUrl(url, 'district'));
-  } catch (error) {
-    console.warn('the pins placed by district could not be fetched:', error.message);
-    return;
-  }
-  if (ask !== districtAsked) return;
-  map.getSource('pins-district')?.setData(fanOut(pins));
-}
+/** Fetches the pins of `url` placed at a point and draws them clustered. */
+export const loadPointPins = loaderOf('pins', 'point', 'the pins');
+/** Fetches the district-placed pins of `url` and draws them fanned out. */
+export const loadDistrictPins = loaderOf('pins-district', 'district', 'the pins placed by district', fanOut);
 
 /** Each group of pins at one point spread on a sunflower around it (the stored point stays in the API). */
 function fanOut(collection) {
